@@ -1,0 +1,309 @@
+"""The case catalog: what a case may be about, who handles it and how fast.
+
+The catalog is data an admin edits, not code; this module models it and checks a whole
+edit up front, so a typo is refused when the catalog loads, not when a case is dispatched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from domain.deadlines import Limit, TimeUnit
+from domain.errors import NotFound
+
+
+class Family(StrEnum):
+    COMPONENT = "component"  # 部件: a thing on the street, e.g. a manhole cover
+    EVENT = "event"  # 事件: something that happens, e.g. street vending
+
+
+@dataclass(frozen=True)
+class Name:
+    """Bilingual text: operators read Chinese, integrating apps often need English."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.zh} ({self.en})"
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name: Name
+
+
+@dataclass(frozen=True)
+class UrgentTier:
+    code: str
+    name: Name
+    limit: Limit
+
+
+@dataclass(frozen=True)
+class MajorClass:
+    family: Family
+    code: str
+    name: Name
+
+
+@dataclass(frozen=True)
+class Category:
+    """A minor class: the unit a case is filed, dispatched and assessed under."""
+
+    code: str
+    family: Family
+    major: MajorClass
+    minor_code: str
+    name: Name
+    filing_condition: Name  # 立案条件
+    closing_condition: Name  # 结案条件
+    department: str  # code of the default department; a dispatch may override it
+    limit: Limit
+    urgent_tier: str  # code of the tier whose limit applies when the case is urgent
+
+
+class CatalogInvalid(ValueError):
+    """The catalog data breaks a rule; the message names the entry to fix."""
+
+
+class UnknownCategory(NotFound):
+    """A command names a category code the catalog does not define."""
+
+
+class UnknownDepartment(NotFound):
+    """A command names a department code the catalog does not define."""
+
+
+class Catalog:
+    """The validated catalog; build it with `from_records` so every rule is checked."""
+
+    def __init__(
+        self,
+        version: str,
+        departments: Mapping[str, Department],
+        tiers: Mapping[str, UrgentTier],
+        categories: Mapping[str, Category],
+    ) -> None:
+        self.version = version
+        self._departments = dict(departments)
+        self._tiers = dict(tiers)
+        self._categories = dict(categories)
+
+    @classmethod
+    def from_records(cls, data: Mapping[str, Any]) -> Catalog:
+        """Build from the parsed catalog file, refusing the first entry that breaks a rule."""
+        unknown = sorted(set(data) - {"version", *_SECTIONS})
+        if unknown:
+            raise CatalogInvalid(f"catalog: unknown section {unknown[0]!r}")
+        version = data.get("version")
+        if not isinstance(version, str) or not version.strip():
+            raise CatalogInvalid("catalog: 'version' must be non-empty text")
+        departments = _unique("department", map(_department, _records(data, "department")))
+        tiers = _unique("urgent tier", map(_tier, _records(data, "urgent_tier")))
+        majors: dict[tuple[Family, str], MajorClass] = {}
+        for record in _records(data, "major_class"):
+            major = _major(record)
+            if (major.family, major.code) in majors:
+                raise record.invalid(f"defined twice for the {major.family} family")
+            majors[major.family, major.code] = major
+        categories = _unique(
+            "category",
+            (_category(r, majors, departments, tiers) for r in _records(data, "category")),
+        )
+        return cls(version, departments, tiers, categories)
+
+    def category(self, code: str) -> Category:
+        try:
+            return self._categories[code]
+        except KeyError:
+            raise UnknownCategory(f"unknown category {code!r}") from None
+
+    def department(self, code: str) -> Department:
+        try:
+            return self._departments[code]
+        except KeyError:
+            raise UnknownDepartment(f"unknown department {code!r}") from None
+
+    def handling_limit(self, code: str, urgent: bool) -> Limit:
+        """The limit a dispatch deadline is computed from: an urgent case takes its tier's."""
+        category = self.category(code)
+        return self._tiers[category.urgent_tier].limit if urgent else category.limit
+
+    def categories(self, family: Family | None = None) -> list[Category]:
+        return [
+            category
+            for _, category in sorted(self._categories.items())
+            if family is None or category.family is family
+        ]
+
+    @property
+    def departments(self) -> list[Department]:
+        return [department for _, department in sorted(self._departments.items())]
+
+    @property
+    def tiers(self) -> list[UrgentTier]:
+        return [tier for _, tier in sorted(self._tiers.items())]
+
+
+# What each section's entries may hold: an unknown field is a typo, not an extension.
+_SECTIONS = {
+    "department": frozenset({"code", "name"}),
+    "urgent_tier": frozenset({"code", "name", "limit"}),
+    "major_class": frozenset({"family", "code", "name"}),
+    "category": frozenset(
+        {
+            "code",
+            "name",
+            "filing_condition",
+            "closing_condition",
+            "department",
+            "limit",
+            "urgent_tier",
+        }
+    ),
+}
+_CATEGORY_CODE = re.compile(r"([CE])(\d\d)(\d\d)")
+_MAJOR_CODE = re.compile(r"\d\d")
+_FAMILY_OF_LETTER = {"C": Family.COMPONENT, "E": Family.EVENT}
+# Only to check that an urgent tier is faster than the normal limit, never for deadlines:
+# a work day counts as 7 work hours and a clock hour as a work hour.
+_HOURS_PER_UNIT = {TimeUnit.WORK_HOURS: 1, TimeUnit.CLOCK_HOURS: 1, TimeUnit.WORK_DAYS: 7}
+
+
+class _Record:
+    """One entry of the catalog file, read so that every complaint names it."""
+
+    def __init__(self, section: str, number: int, raw: object) -> None:
+        kind = section.replace("_", " ")
+        if not isinstance(raw, Mapping):
+            raise CatalogInvalid(f"{kind} #{number}: expected a table of fields")
+        code = raw.get("code")
+        self.label = f"{kind} {code}" if isinstance(code, str) and code else f"{kind} #{number}"
+        self.raw: Mapping[str, object] = raw
+        unknown = sorted(set(raw) - _SECTIONS[section])
+        if unknown:
+            raise self.invalid(f"unknown field {unknown[0]!r}")
+
+    def invalid(self, problem: str) -> CatalogInvalid:
+        return CatalogInvalid(f"{self.label}: {problem}")
+
+    def text(self, key: str) -> str:
+        return self._text(self.raw, key, key)
+
+    def name(self, key: str) -> Name:
+        table = self.raw.get(key)
+        if not isinstance(table, Mapping):
+            raise self.invalid(f"missing field {key!r} with its zh and en text")
+        return Name(
+            zh=self._text(table, "zh", f"{key}.zh"), en=self._text(table, "en", f"{key}.en")
+        )
+
+    def limit(self) -> Limit:
+        text = self.text("limit")
+        try:
+            limit = Limit.parse(text)
+        except ValueError:
+            units = ", ".join(TimeUnit)
+            raise self.invalid(
+                f"limit {text!r} is not '<amount> <unit>', the unit one of {units}"
+            ) from None
+        if limit.amount <= 0:
+            raise self.invalid(f"limit {text!r} must be positive")
+        return limit
+
+    def _text(self, table: Mapping[str, object], key: str, field: str) -> str:
+        value = table.get(key)
+        if value is None:
+            raise self.invalid(f"missing field {field!r}")
+        if not isinstance(value, str) or not value.strip():
+            raise self.invalid(f"field {field!r} must be non-empty text")
+        return value
+
+
+def _records(data: Mapping[str, Any], section: str) -> list[_Record]:
+    entries = data.get(section)
+    if not isinstance(entries, list) or not entries:
+        raise CatalogInvalid(f"catalog: no [[{section}]] entries")
+    return [_Record(section, number, raw) for number, raw in enumerate(entries, start=1)]
+
+
+_Coded = TypeVar("_Coded", Department, UrgentTier, Category)
+
+
+def _unique(kind: str, items: Iterable[_Coded]) -> dict[str, _Coded]:
+    by_code: dict[str, _Coded] = {}
+    for item in items:
+        if item.code in by_code:
+            raise CatalogInvalid(f"{kind} {item.code}: defined twice")
+        by_code[item.code] = item
+    return by_code
+
+
+def _department(record: _Record) -> Department:
+    return Department(code=record.text("code"), name=record.name("name"))
+
+
+def _tier(record: _Record) -> UrgentTier:
+    return UrgentTier(code=record.text("code"), name=record.name("name"), limit=record.limit())
+
+
+def _major(record: _Record) -> MajorClass:
+    family, code = record.text("family"), record.text("code")
+    if family not in {member.value for member in Family}:
+        raise record.invalid(f"unknown family {family!r}; use component or event")
+    if not _MAJOR_CODE.fullmatch(code) or code == "00":
+        raise record.invalid("code must be two digits from '01', e.g. '03'")
+    return MajorClass(family=Family(family), code=code, name=record.name("name"))
+
+
+def _category(
+    record: _Record,
+    majors: Mapping[tuple[Family, str], MajorClass],
+    departments: Mapping[str, Department],
+    tiers: Mapping[str, UrgentTier],
+) -> Category:
+    code = record.text("code")
+    match = _CATEGORY_CODE.fullmatch(code)
+    if match is None or match[3] == "00":
+        raise record.invalid(
+            "code must be the family letter (C component, E event), the 2-digit major class "
+            "and a 2-digit minor class from '01', e.g. 'C0101'"
+        )
+    letter, major_code, minor_code = match.groups()
+    family = _FAMILY_OF_LETTER[letter]
+    major = majors.get((family, major_code))
+    if major is None:
+        raise record.invalid(f"no {family} major class {major_code!r}")
+    department = record.text("department")
+    if department not in departments:
+        raise record.invalid(f"unknown department {department!r}")
+    tier_code = record.text("urgent_tier")
+    if tier_code not in tiers:
+        raise record.invalid(f"unknown urgent tier {tier_code!r}")
+    limit, tier = record.limit(), tiers[tier_code]
+    if _hours(tier.limit) >= _hours(limit):
+        raise record.invalid(
+            f"urgent tier {tier.code} ({tier.limit}) is not shorter than the limit ({limit})"
+        )
+    return Category(
+        code=code,
+        family=family,
+        major=major,
+        minor_code=minor_code,
+        name=record.name("name"),
+        filing_condition=record.name("filing_condition"),
+        closing_condition=record.name("closing_condition"),
+        department=department,
+        limit=limit,
+        urgent_tier=tier_code,
+    )
+
+
+def _hours(limit: Limit) -> int:
+    return limit.amount * _HOURS_PER_UNIT[limit.unit]

@@ -1,0 +1,223 @@
+"""The `gridcenter` command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from threading import Event
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from domain.errors import DomainError
+from domain.events import EVENT_NAMES
+from domain.service import GridCenter
+from infra.bootstrap import build_application
+from infra.demo.city import plan_city
+from infra.demo.seed import seed_city
+from infra.demo.simulator import Simulator, open_cases
+from infra.history import Entry, History, Query
+from infra.settings import Settings, SettingsInvalid
+from infra.watcher import DeadlineWatch
+
+cli = typer.Typer(
+    name="gridcenter",
+    help="Grid-based city governance (网格化管理): an event-sourced command center.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+
+
+@contextmanager
+def _application() -> Iterator[tuple[Settings, GridCenter]]:
+    try:
+        settings = Settings.from_env()
+        app = build_application(settings)
+    except (SettingsInvalid, ValueError) as error:
+        console.print(f"[red]gridcenter: {escape(str(error))}[/red]")
+        raise typer.Exit(2) from None
+    try:
+        yield settings, app
+    finally:
+        app.close()
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def _seed(app: GridCenter, seed: int, settings: Settings) -> None:
+    with _progress() as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def report(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bars.add_task(what, total=total)
+            bars.update(tasks[what], completed=done)
+
+        seeded = seed_city(app, plan_city(seed), seed, report, settings)
+    console.print(
+        f"seeded {seeded.grids} grids, {seeded.staff} staff, {seeded.components:,} components "
+        f"and {seeded.households:,} households: {seeded.events:,} events"
+    )
+
+
+@cli.command()
+def seed(seed: Annotated[int, typer.Option(help="Seed of the generated city.")] = 2004) -> None:
+    """Record the demo city (a Dongcheng-like district) into an empty store."""
+    with _application() as (settings, app):
+        head = app.recorder.max_notification_id()
+        if head:
+            console.print(
+                f"[red]the store already holds {head:,} events: seed only an empty store[/red]"
+            )
+            raise typer.Exit(1)
+        _seed(app, seed, settings)
+
+
+@cli.command()
+def demo(
+    rate: Annotated[
+        float, typer.Option(min=1, help="Reports an hour, on average over a day.")
+    ] = 120,
+    history: Annotated[float, typer.Option(min=0, help="Days of history to simulate first.")] = 1,
+    seed: Annotated[int, typer.Option(help="Seed of the generated city.")] = 2004,
+    seconds: Annotated[
+        float | None, typer.Option(help="Stop after this many seconds live.")
+    ] = None,
+) -> None:
+    """Seed the demo city if the store is empty, then simulate the city live."""
+    with _application() as (settings, app):
+        fresh = not app.recorder.max_notification_id()
+        if fresh:
+            _seed(app, seed, settings)
+        now = datetime.now(UTC)
+        start = now - timedelta(days=history) if fresh else now
+        simulator = Simulator(app, start=start, rate=rate, seed=seed)
+        simulator.start(open_cases(app))
+        if start < now:
+            with _progress() as bars:
+                task = bars.add_task("history", total=int((now - start).total_seconds()))
+                simulator.run_until(
+                    now, lambda at: bars.update(task, completed=int((at - start).total_seconds()))
+                )
+                bars.update(task, completed=int((now - start).total_seconds()))
+        console.print(f"[bold]live[/bold]: {rate:g} reports an hour; Ctrl-C stops")
+        _live(app, simulator, seconds)
+
+
+def _live(app: GridCenter, simulator: Simulator, seconds: float | None) -> None:
+    stop = Event()
+    history = History(app, app.calendar.zone)
+    position = app.recorder.max_notification_id() or 0
+    deadline = datetime.now(UTC) + timedelta(seconds=seconds) if seconds is not None else None
+
+    def show_new() -> None:
+        nonlocal position
+        for entry in history.read(Query(after=position, limit=None)):
+            if entry.name != "ReceiptIssued":
+                _print(entry)
+            position = entry.position
+        if deadline is not None and datetime.now(UTC) >= deadline:
+            stop.set()
+
+    try:
+        simulator.run_live(stop, on_step=show_new)
+    except KeyboardInterrupt:
+        console.print("stopped")
+    refused = sum(simulator.errors.values())
+    console.print(f"{simulator.counts.total():,} commands sent, {refused} refused")
+
+
+@cli.command()
+def events(
+    case: Annotated[int | None, typer.Option(help="Only this case's history.")] = None,
+    type_: Annotated[
+        list[str] | None, typer.Option("--type", help="Only events of this name (repeatable).")
+    ] = None,
+    actor: Annotated[str | None, typer.Option(help="Only events by this staff id.")] = None,
+    after: Annotated[int, typer.Option(min=0, help="Start after this log position.")] = 0,
+    limit: Annotated[int, typer.Option(min=1, help="Print at most this many.")] = 100,
+    last: Annotated[int | None, typer.Option(min=1, help="Print the last N instead.")] = None,
+) -> None:
+    """Print the event log, or one case's full history, in order."""
+    names = tuple(type_ or ())
+    unknown = [n for n in names if n not in EVENT_NAMES]
+    if unknown:
+        console.print(
+            f"[red]unknown event name {', '.join(unknown)}[/red]; known: {', '.join(EVENT_NAMES)}"
+        )
+        raise typer.Exit(2)
+    with _application() as (_, app):
+        query = Query(
+            after=after,
+            limit=None if case is not None and last is None else limit,
+            last=last,
+            case=case,
+            names=names,
+            actor=actor,
+        )
+        try:
+            shown = 0
+            for entry in History(app, app.calendar.zone).read(query):
+                _print(entry)
+                shown += 1
+        except LookupError as error:
+            console.print(f"[red]{escape(str(error))}[/red]")
+            raise typer.Exit(1) from None
+        if not shown:
+            console.print("no events match")
+
+
+@cli.command()
+def watch(every: Annotated[float, typer.Option(min=1, help="Seconds between looks.")] = 30) -> None:
+    """Run the deadline watcher: warnings (预警) and overdue marks (超期) as clocks run out."""
+    with _application() as (_, app):
+        watcher, stop = DeadlineWatch(app), Event()
+        console.print(f"watching deadlines every {every:g} s; Ctrl-C stops")
+        try:
+            while not stop.wait(0 if not watcher.position else every):
+                if recorded := watcher.run_once(datetime.now(UTC)):
+                    console.print(f"{recorded} deadline events recorded")
+        except KeyboardInterrupt:
+            console.print("stopped")
+
+
+def _print(entry: Entry) -> None:
+    at = entry.at.strftime("%Y-%m-%d %H:%M") if entry.at else "-"
+    by = f"{entry.by.name} ({entry.by.role.value})" if entry.by else "-"
+    console.print(
+        f"[dim]{entry.position:>8}[/dim] {at} [bold]{entry.name}[/bold] {escape(entry.subject)} "
+        f"[cyan]{escape(by)}[/cyan] {escape(entry.details)}",
+        soft_wrap=True,
+    )
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        cli()
+    except DomainError as error:
+        console.print(f"[red]refused: {escape(str(error))}[/red]")
+        sys.exit(1)

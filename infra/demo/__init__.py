@@ -1,0 +1,1 @@
+"""The demo city: a Dongcheng-like district to seed, simulate and show."""

@@ -1,0 +1,321 @@
+"""Report (上报), on-site check (核实), filing (立案), rejection and merging."""
+
+from __future__ import annotations
+
+from domain.cases import Channel, Stage
+from domain.catalog import UnknownCategory
+from domain.errors import NotPermitted, OutsideDistrict, RuleBroken
+from domain.service import GridCenter
+from tests.unit.conftest import (
+    COVER,
+    GRID_A,
+    GRID_B,
+    IN_A,
+    IN_B,
+    OPERATOR,
+    OUTSIDE,
+    RESIDENT,
+    SUPERVISOR,
+    WORKER_A,
+    WORKER_B,
+    Loop,
+    events_since,
+    head,
+    names_since,
+    refused,
+)
+
+
+def test_grid_worker_reports_a_problem_located_in_their_grid(app: GridCenter, loop: Loop) -> None:
+    before = head(app)
+    recorded = app.report_case(
+        channel=Channel.PATROL,
+        category="E0101",
+        location=IN_A,
+        description=" 暴露垃圾 ",
+        by=WORKER_A,
+        at=loop.tick(),
+        photos=("photo://1.jpg",),
+    )
+    (reported,) = events_since(app, before)
+    assert type(reported).__name__ == "CaseReported"
+    assert (reported.number, reported.grid, reported.description) == (1, GRID_A, "暴露垃圾")
+    assert reported.by == WORKER_A and reported.at == loop.at
+    assert recorded.number == 1 and recorded.version == 1
+    assert recorded.positions == (before + 1,)
+
+
+def test_case_numbers_count_up_from_one(loop: Loop) -> None:
+    assert [loop.reported(), loop.reported(), loop.reported()] == [1, 2, 3]
+
+
+def test_report_outside_the_district_is_refused_and_records_nothing(
+    app: GridCenter, loop: Loop
+) -> None:
+    refused(
+        app,
+        lambda: app.report_case(
+            channel=Channel.HOTLINE,
+            category="E0101",
+            location=OUTSIDE,
+            description="x",
+            by=OPERATOR,
+            at=loop.tick(),
+        ),
+        OutsideDistrict,
+        "outside every grid of 东城区",
+    )
+
+
+def test_report_of_an_unknown_category_is_refused_with_its_code(
+    app: GridCenter, loop: Loop
+) -> None:
+    refused(
+        app,
+        lambda: app.report_case(
+            channel=Channel.PATROL,
+            category="E9999",
+            location=IN_A,
+            description="x",
+            by=WORKER_A,
+            at=loop.tick(),
+        ),
+        UnknownCategory,
+        "E9999",
+    )
+
+
+def test_refused_report_spends_no_case_number(app: GridCenter, loop: Loop) -> None:
+    refused(
+        app,
+        lambda: app.report_case(
+            channel=Channel.PATROL,
+            category="E9999",
+            location=IN_A,
+            description="x",
+            by=WORKER_A,
+            at=loop.tick(),
+        ),
+        UnknownCategory,
+        "E9999",
+    )
+    assert loop.reported() == 1
+
+
+def test_grid_worker_cannot_report_in_another_workers_grid(app: GridCenter, loop: Loop) -> None:
+    refused(
+        app,
+        lambda: app.report_case(
+            channel=Channel.PATROL,
+            category="E0101",
+            location=IN_B,
+            description="x",
+            by=WORKER_A,
+            at=loop.tick(),
+        ),
+        NotPermitted,
+        f"grid {GRID_B}: it is outside their area",
+    )
+
+
+def test_a_resident_cannot_report_through_the_patrol_channel(app: GridCenter, loop: Loop) -> None:
+    refused(
+        app,
+        lambda: app.report_case(
+            channel=Channel.PATROL,
+            category="E0101",
+            location=IN_A,
+            description="x",
+            by=RESIDENT,
+            at=loop.tick(),
+        ),
+        NotPermitted,
+        "patrol channel",
+    )
+
+
+def test_report_about_a_component_must_name_its_class(app: GridCenter, loop: Loop) -> None:
+    refused(
+        app,
+        lambda: app.report_case(
+            channel=Channel.PATROL,
+            category="E0101",
+            location=IN_A,
+            description="井盖丢失",
+            by=WORKER_A,
+            at=loop.tick(),
+            component=COVER,
+        ),
+        RuleBroken,
+        "of class C0101",
+    )
+
+
+def test_report_without_a_description_is_refused(app: GridCenter, loop: Loop) -> None:
+    refused(
+        app,
+        lambda: app.report_case(
+            channel=Channel.PATROL,
+            category="E0101",
+            location=IN_A,
+            description="  ",
+            by=WORKER_A,
+            at=loop.tick(),
+        ),
+        RuleBroken,
+        "needs a description",
+    )
+
+
+def test_public_report_cannot_be_filed_before_the_on_site_check(
+    app: GridCenter, loop: Loop
+) -> None:
+    number = loop.reported(channel=Channel.APP)
+    refused(
+        app,
+        lambda: app.file_case(number, by=OPERATOR, at=loop.tick()),
+        RuleBroken,
+        "needs an on-site check",
+    )
+
+
+def test_confirmed_public_report_can_be_filed(app: GridCenter, loop: Loop) -> None:
+    number = loop.reported(channel=Channel.APP)
+    before = head(app)
+    app.confirm_report(number, found=True, note="现场属实", by=WORKER_A, at=loop.tick())
+    app.file_case(number, by=OPERATOR, at=loop.tick())
+    assert names_since(app, before) == ["CaseConfirmed", "CaseFiled"]
+    assert app.case(number).stage is Stage.FILED
+
+
+def test_on_site_check_that_finds_nothing_rejects_the_report(app: GridCenter, loop: Loop) -> None:
+    number = loop.reported(channel=Channel.HOTLINE)
+    before = head(app)
+    app.confirm_report(number, found=False, note="现场无垃圾", by=WORKER_A, at=loop.tick())
+    (rejected,) = events_since(app, before)
+    assert type(rejected).__name__ == "CaseRejected"
+    assert "not found on site" in rejected.reason and rejected.by == WORKER_A
+    assert app.case(number).stage is Stage.REJECTED
+
+
+def test_reports_by_our_own_staff_need_no_on_site_check(
+    app: GridCenter, loop: Loop, case_reported: int
+) -> None:
+    refused(
+        app,
+        lambda: app.confirm_report(case_reported, found=True, note="", by=WORKER_A, at=loop.tick()),
+        RuleBroken,
+        "needs no on-site check",
+    )
+
+
+def test_only_the_grids_own_worker_checks_a_report(app: GridCenter, loop: Loop) -> None:
+    number = loop.reported(channel=Channel.APP)
+    refused(
+        app,
+        lambda: app.confirm_report(number, found=True, note="", by=WORKER_B, at=loop.tick()),
+        NotPermitted,
+        "outside their area",
+    )
+    app.confirm_report(number, found=True, note="", by=SUPERVISOR, at=loop.tick())
+
+
+def test_operator_files_a_case_correcting_its_category_and_urgency(
+    app: GridCenter, loop: Loop, case_reported: int
+) -> None:
+    before = head(app)
+    app.file_case(case_reported, by=OPERATOR, at=loop.tick(), category="E0501", urgent=True)
+    (filed,) = events_since(app, before)
+    assert (type(filed).__name__, filed.category, filed.urgent) == ("CaseFiled", "E0501", True)
+
+
+def test_a_grid_worker_cannot_file_a_case(app: GridCenter, loop: Loop, case_reported: int) -> None:
+    refused(
+        app,
+        lambda: app.file_case(case_reported, by=WORKER_A, at=loop.tick()),
+        NotPermitted,
+        "may not file case",
+    )
+
+
+def test_a_case_is_filed_only_once(app: GridCenter, loop: Loop, case_filed: int) -> None:
+    refused(
+        app,
+        lambda: app.file_case(case_filed, by=OPERATOR, at=loop.tick()),
+        RuleBroken,
+        r"cannot be filed: it is filed \(已立案\)",
+    )
+
+
+def test_filing_a_case_about_a_component_marks_it_faulty(app: GridCenter, loop: Loop) -> None:
+    recorded = app.report_case(
+        channel=Channel.PATROL,
+        category="C0101",
+        location=IN_A,
+        description="井盖丢失",
+        by=WORKER_A,
+        at=loop.tick(),
+        component=COVER,
+    )
+    before = head(app)
+    app.file_case(recorded.number or 0, by=OPERATOR, at=loop.tick())
+    assert names_since(app, before) == ["CaseFiled", "ComponentFaultFound"]
+
+
+def test_rejecting_a_report_needs_a_reason(app: GridCenter, loop: Loop, case_reported: int) -> None:
+    refused(
+        app,
+        lambda: app.reject_case(case_reported, reason=" ", by=OPERATOR, at=loop.tick()),
+        RuleBroken,
+        "without a reason",
+    )
+    app.reject_case(case_reported, reason="不属于城市管理范围", by=OPERATOR, at=loop.tick())
+    assert app.case(case_reported).stage is Stage.REJECTED
+
+
+def test_merged_duplicate_carries_its_followers_to_the_open_case(
+    app: GridCenter, loop: Loop, case_dispatched: int
+) -> None:
+    duplicate = loop.reported(channel=Channel.APP)
+    before = head(app)
+    app.merge_case(duplicate, into=case_dispatched, by=OPERATOR, at=loop.tick())
+    merged, joined = events_since(app, before)
+    assert (type(merged).__name__, merged.into) == ("CaseMerged", case_dispatched)
+    assert (type(joined).__name__, joined.duplicate) == ("DuplicateMerged", duplicate)
+    assert RESIDENT.id in app.case(case_dispatched).followers
+    assert app.case(duplicate).stage is Stage.MERGED
+
+
+def test_a_case_cannot_be_merged_into_a_closed_case(
+    app: GridCenter, loop: Loop, case_closed: int
+) -> None:
+    duplicate = loop.reported()
+    refused(
+        app,
+        lambda: app.merge_case(duplicate, into=case_closed, by=OPERATOR, at=loop.tick()),
+        RuleBroken,
+        r"that case is closed",
+    )
+
+
+def test_a_case_cannot_be_merged_into_itself(
+    app: GridCenter, loop: Loop, case_reported: int
+) -> None:
+    refused(
+        app,
+        lambda: app.merge_case(case_reported, into=case_reported, by=OPERATOR, at=loop.tick()),
+        RuleBroken,
+        "into itself",
+    )
+
+
+def test_a_step_cannot_be_dated_before_the_cases_last_step(
+    app: GridCenter, loop: Loop, case_reported: int
+) -> None:
+    earlier = loop.at.replace(hour=8)
+    refused(
+        app,
+        lambda: app.file_case(case_reported, by=OPERATOR, at=earlier),
+        RuleBroken,
+        "cannot come before its last step",
+    )
