@@ -9,6 +9,8 @@ import pytest
 
 from tests.servers import PostgresServer, ServerUnavailableError, start_postgres
 
+pytest_plugins = ["tests.fixtures"]
+
 POSTGRES = pytest.param("postgres", marks=pytest.mark.postgres)
 
 

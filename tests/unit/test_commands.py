@@ -7,7 +7,7 @@ from datetime import timedelta
 from domain.cases import Channel
 from domain.errors import KeyReused, VersionConflict
 from domain.service import Change, GridCenter
-from tests.unit.conftest import (
+from tests.fixtures import (
     IN_A,
     OPERATOR,
     SANITATION,

@@ -11,7 +11,7 @@ from domain.errors import NotPermitted, OutsideDistrict, RuleBroken
 from domain.grids.district import GridPlan
 from domain.grids.geometry import Point
 from domain.service import GridCenter, StaffPlan
-from tests.unit.conftest import (
+from tests.fixtures import (
     ADMIN,
     COMMUNITY,
     GRID_A,

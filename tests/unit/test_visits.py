@@ -10,7 +10,7 @@ from domain.errors import NotFound, NotPermitted, RuleBroken
 from domain.households import household_id
 from domain.service import GridCenter, HouseholdPlan
 from domain.visits import Need, Tag, visits_due_a_year
-from tests.unit.conftest import (
+from tests.fixtures import (
     GRID_A,
     IN_A,
     IN_B,

@@ -9,7 +9,7 @@ from domain.cases import Channel, Level, Stage
 from domain.deadlines import Limit, TimeUnit
 from domain.errors import NotPermitted, RuleBroken
 from domain.service import GridCenter
-from tests.unit.conftest import (
+from tests.fixtures import (
     AUDITOR,
     CST,
     OPERATOR,

@@ -11,7 +11,7 @@ from domain.components import ComponentState, component_id
 from domain.deadlines import Limit, TimeUnit
 from domain.errors import NotPermitted, RuleBroken
 from domain.service import GridCenter
-from tests.unit.conftest import (
+from tests.fixtures import (
     CITY_MGMT,
     COVER,
     CST,

@@ -6,7 +6,7 @@ from domain.cases import Channel, Stage
 from domain.catalog import UnknownCategory
 from domain.errors import NotPermitted, OutsideDistrict, RuleBroken
 from domain.service import GridCenter
-from tests.unit.conftest import (
+from tests.fixtures import (
     COVER,
     GRID_A,
     GRID_B,
