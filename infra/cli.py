@@ -118,11 +118,16 @@ def demo(
         simulator.start(open_cases(app))
         if start < now:
             with _progress() as bars:
-                task = bars.add_task("history", total=int((now - start).total_seconds()))
-                simulator.run_until(
-                    now, lambda at: bars.update(task, completed=int((at - start).total_seconds()))
-                )
-                bars.update(task, completed=int((now - start).total_seconds()))
+                span = int((now - start).total_seconds())
+                task = bars.add_task("history", total=span)
+
+                def advance(at: datetime) -> None:
+                    local = at.astimezone(app.calendar.zone)
+                    done = int((at - start).total_seconds())
+                    bars.update(task, completed=done, description=f"history {local:%m-%d %H:%M}")
+
+                simulator.run_until(now, advance)
+                bars.update(task, completed=span)
         console.print(f"[bold]live[/bold]: {rate:g} reports an hour; Ctrl-C stops")
         _live(app, simulator, seconds)
 

@@ -21,8 +21,9 @@ from domain.staff import Actor
 PERSONAL = frozenset({"reporter_name", "reporter_phone", "head_name", "head_phone"})
 """Never printed: DESIGN.md keeps personal data out of public outputs and logs."""
 _PLUMBING = frozenset(
-    {"originator_id", "originator_version", "timestamp", "originator_topic", "by", "at"}
+    {"originator_id", "originator_version", "timestamp", "originator_topic", "by", "at", "number"}
 )
+"""Shown elsewhere in the entry (subject, actor, time) or not worth a reader's eye."""
 _PAGE = 1000
 
 
@@ -97,7 +98,7 @@ class History:
             at=at.astimezone(self.zone) if isinstance(at, datetime) else None,
             by=getattr(event, "by", None),
             subject=self._subject(event),
-            details=describe(event),
+            details=describe(event, self.zone),
         )
 
     def _subject(self, event: Any) -> str:
@@ -115,14 +116,14 @@ class History:
         return subject
 
 
-def describe(event: Any) -> str:
-    """The event's own fields, in order, as 'name=value'; personal data masked."""
-    parts = []
-    for name, value in vars(event).items():
-        if name in _PLUMBING:
-            continue
-        parts.append(f"{name}={_show(name, value)}")
-    return " ".join(parts)
+def describe(event: Any, zone: tzinfo) -> str:
+    """The event's own fields that carry something, as 'name=value'; times in the
+    district's zone, personal data masked."""
+    return " ".join(
+        f"{name}={_show(name, value, zone)}"
+        for name, value in vars(event).items()
+        if name not in _PLUMBING and value is not None
+    )
 
 
 _SHAPES: dict[str, Callable[[Any], str]] = {
@@ -132,14 +133,14 @@ _SHAPES: dict[str, Callable[[Any], str]] = {
 }
 
 
-def _show(name: str, value: Any) -> str:
+def _show(name: str, value: Any, zone: tzinfo) -> str:
     if name in PERSONAL and value:
         return "•••"
     if name in _SHAPES:
         return _SHAPES[name](value)
     if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes")
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_show("", v) for v in value) + "]"
+        return "[" + ", ".join(_show("", v, zone) for v in value) + "]"
     text = str(value)
     return repr(text) if isinstance(value, str) and (" " in text or not text) else text

@@ -8,7 +8,7 @@ import hashlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 from uuid import UUID
 
@@ -60,26 +60,30 @@ A = TypeVar("A", bound=Aggregate)
 
 
 def use_case(method: Callable[Concatenate[S, P], Change]) -> Callable[Concatenate[S, P], Recorded]:
-    """Run a deciding method and record what it decided. A `key` argument (idempotency
-    key) makes a retry return the first result; `at` is left out of the comparison so a
-    client that re-stamps its retry is still recognised."""
+    """Run a deciding method and record what it decided. Times are stored in UTC, so `at`
+    is converted on the way in. A `key` argument (idempotency key) makes a retry return
+    the first result; `at` is left out of the comparison so a client that re-stamps its
+    retry is still recognised."""
     signature = inspect.signature(method)
 
     @functools.wraps(method)
     def run(self: S, /, *args: P.args, **kwargs: P.kwargs) -> Recorded:
         arguments = signature.bind(self, *args, **kwargs)
         arguments.apply_defaults()
-        key = arguments.arguments.get("key")
-        if key is None:
-            return self.record(method(self, *args, **kwargs))
-        content = {n: v for n, v in arguments.arguments.items() if n not in ("self", "key", "at")}
+        given = arguments.arguments
+        at = given["at"]
+        if isinstance(at, datetime) and at.utcoffset() is not None:
+            given["at"] = at.astimezone(UTC)
+
+        def decide() -> Change:
+            return method(*arguments.args, **arguments.kwargs)
+
+        if given.get("key") is None:
+            return self.record(decide())
+        content = {n: v for n, v in given.items() if n not in ("self", "key", "at")}
+        fingerprint = self.fingerprint(method.__name__, content)
         return self.record_once(
-            method.__name__,
-            key,
-            self.fingerprint(method.__name__, content),
-            arguments.arguments["by"],
-            arguments.arguments["at"],
-            lambda: method(self, *args, **kwargs),
+            method.__name__, given["key"], fingerprint, given["by"], given["at"], decide
         )
 
     return run

@@ -72,8 +72,8 @@ NEEDS: Mapping[str, float] = {"E0801": 5, "E0901": 3, "E0902": 3, "E0903": 3, "E
 SMALL_MATTERS = frozenset({"E0101", "E0102", "E0201", "E0203", "E0504", "C0301"})
 """What a grid worker can often put right on the spot (小事不出格)."""
 
-HOURLY = (0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.45, 0.8, 1.2, 1.6, 1.7, 1.5, 1.1, 1.2,
-          1.5, 1.6, 1.5, 1.3, 1.1, 0.9, 0.8, 0.6, 0.4, 0.25)  # fmt: skip
+HOURLY = (0.25, 0.2, 0.15, 0.15, 0.2, 0.3, 0.5, 0.8, 1.2, 1.6, 1.7, 1.5, 1.1, 1.2,
+          1.5, 1.6, 1.5, 1.3, 1.1, 0.9, 0.8, 0.6, 0.45, 0.3)  # fmt: skip
 """Reports in each local hour relative to the daily mean: quiet nights, busy mornings."""
 
 FINDINGS = (

@@ -228,7 +228,9 @@ class Simulator:
     def open_case_like(self, case: Case) -> int | None:
         """A case of the same category filed in the same grid not long ago: a duplicate's target."""
         number = self._recent.get((case.grid, case.category))
-        return number if number is not None and number != case.number else None
+        if number is None or number == case.number or not self.app.case(number).stage.is_open:
+            return None
+        return number
 
     def remember(self, case: Case) -> None:
         self._recent[(case.grid, case.category)] = case.number
