@@ -22,9 +22,11 @@ class ClosingService(ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.verify(passed=passed, note=note, by=by, at=at, photos=photos)
-        return Change(case, number=number)
+        return self.step(
+            number,
+            expected_version,
+            lambda case: case.verify(passed=passed, note=note, by=by, at=at, photos=photos),
+        )
 
     @use_case
     def close_case(
@@ -36,9 +38,7 @@ class ClosingService(ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.close(note=note, by=by, at=at)
-        return Change(case, number=number)
+        return self.step(number, expected_version, lambda case: case.close(note=note, by=by, at=at))
 
     @use_case
     def resolve_on_spot(
@@ -51,9 +51,11 @@ class ClosingService(ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.resolve_on_spot(note=note, by=by, at=at, photos=photos)
-        return Change(case, number=number)
+        return self.step(
+            number,
+            expected_version,
+            lambda case: case.resolve_on_spot(note=note, by=by, at=at, photos=photos),
+        )
 
     @use_case
     def escalate_case(
@@ -65,16 +67,20 @@ class ClosingService(ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.escalate(reason=reason, by=by, at=at)
-        return Change(case, number=number)
+        return self.step(
+            number, expected_version, lambda case: case.escalate(reason=reason, by=by, at=at)
+        )
 
     @use_case
     def watch_deadline(self, number: int, by: Actor, at: datetime) -> Change:
         """The deadline watcher's look at one case: a warning or an overdue, if due."""
-        case = self.case(number, None)
-        case.watch_deadline(by=by, at=at, calendar=self.calendar, warn_share=self.warn_share)
-        return Change(case, number=number)
+        return self.step(
+            number,
+            None,
+            lambda case: case.watch_deadline(
+                by=by, at=at, calendar=self.calendar, warn_share=self.warn_share
+            ),
+        )
 
     @use_case
     def evaluate_case(
@@ -87,6 +93,8 @@ class ClosingService(ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.evaluate(satisfaction=satisfaction, comment=comment, by=by, at=at)
-        return Change(case, number=number)
+        return self.step(
+            number,
+            expected_version,
+            lambda case: case.evaluate(satisfaction=satisfaction, comment=comment, by=by, at=at),
+        )

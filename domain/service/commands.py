@@ -209,6 +209,14 @@ class ServiceBase(Application[UUID]):
         check_version(f"case {number}", case, expected_version)
         return case
 
+    def step(
+        self, number: int, expected_version: int | None, decide: Callable[[Case], object]
+    ) -> Change:
+        """The usual case command: get the case, let it decide, hand back the change."""
+        case = self.case(number, expected_version)
+        decide(case)
+        return Change(case, number=number)
+
     def peek(self, kind: type[A], aggregate_id: UUID) -> A | None:
         """A read-only look (no copy) for lookups that decide nothing by themselves."""
         try:

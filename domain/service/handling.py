@@ -22,16 +22,18 @@ class HandlingService(ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.dispatch(
-            department=department,
-            reason=reason,
-            by=by,
-            at=at,
-            catalog=self.catalog,
-            calendar=self.calendar,
+        return self.step(
+            number,
+            expected_version,
+            lambda case: case.dispatch(
+                department=department,
+                reason=reason,
+                by=by,
+                at=at,
+                catalog=self.catalog,
+                calendar=self.calendar,
+            ),
         )
-        return Change(case, number=number)
 
     @use_case
     def accept_case(
@@ -42,9 +44,7 @@ class HandlingService(ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.accept(by=by, at=at)
-        return Change(case, number=number)
+        return self.step(number, expected_version, lambda case: case.accept(by=by, at=at))
 
     @use_case
     def return_case(
@@ -56,9 +56,9 @@ class HandlingService(ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.return_(reason=reason, by=by, at=at)
-        return Change(case, number=number)
+        return self.step(
+            number, expected_version, lambda case: case.return_(reason=reason, by=by, at=at)
+        )
 
     @use_case
     def handle_case(
@@ -99,9 +99,11 @@ class HandlingService(ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.request_extension(extension=extension, reason=reason, by=by, at=at)
-        return Change(case, number=number)
+        return self.step(
+            number,
+            expected_version,
+            lambda case: case.request_extension(extension=extension, reason=reason, by=by, at=at),
+        )
 
     @use_case
     def grant_extension(
@@ -112,9 +114,11 @@ class HandlingService(ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.grant_extension(by=by, at=at, calendar=self.calendar)
-        return Change(case, number=number)
+        return self.step(
+            number,
+            expected_version,
+            lambda case: case.grant_extension(by=by, at=at, calendar=self.calendar),
+        )
 
     @use_case
     def refuse_extension(
@@ -126,9 +130,11 @@ class HandlingService(ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.refuse_extension(reason=reason, by=by, at=at)
-        return Change(case, number=number)
+        return self.step(
+            number,
+            expected_version,
+            lambda case: case.refuse_extension(reason=reason, by=by, at=at),
+        )
 
     @use_case
     def suspend_case(
@@ -140,9 +146,9 @@ class HandlingService(ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.suspend(reason=reason, by=by, at=at)
-        return Change(case, number=number)
+        return self.step(
+            number, expected_version, lambda case: case.suspend(reason=reason, by=by, at=at)
+        )
 
     @use_case
     def resume_case(
@@ -153,6 +159,6 @@ class HandlingService(ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.resume(by=by, at=at, calendar=self.calendar)
-        return Change(case, number=number)
+        return self.step(
+            number, expected_version, lambda case: case.resume(by=by, at=at, calendar=self.calendar)
+        )

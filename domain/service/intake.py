@@ -86,9 +86,11 @@ class IntakeService(MapService, ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.confirm_report(found=found, note=note, by=by, at=at)
-        return Change(case, number=number)
+        return self.step(
+            number,
+            expected_version,
+            lambda case: case.confirm_report(found=found, note=note, by=by, at=at),
+        )
 
     @use_case
     def file_case(
@@ -121,9 +123,9 @@ class IntakeService(MapService, ServiceBase):
         expected_version: int | None = None,
         key: str | None = None,
     ) -> Change:
-        case = self.case(number, expected_version)
-        case.reject(reason=reason, by=by, at=at)
-        return Change(case, number=number)
+        return self.step(
+            number, expected_version, lambda case: case.reject(reason=reason, by=by, at=at)
+        )
 
     @use_case
     def merge_case(

@@ -1,0 +1,55 @@
+"""Settings come from the environment, optionally mirrored by a config file; a bad or
+unknown setting stops with a message naming it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infra.settings import Settings, SettingsInvalid
+
+
+def test_the_embedded_default_is_a_sqlite_file_in_the_data_directory() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_url == "sqlite:///data/gridcenter.db"
+    assert (settings.port, settings.redis_url, settings.district) == (8000, None, "110101")
+
+
+def test_environment_variables_set_typed_values() -> None:
+    settings = Settings.from_env(
+        {
+            "GRIDCENTER_DATA_DIR": "/srv/gc",
+            "GRIDCENTER_PORT": "9000",
+            "GRIDCENTER_WARN_SHARE": "0.75",
+            "GRIDCENTER_REDIS_URL": "redis://127.0.0.1:6379/0",
+            "UNRELATED": "ignored",
+        }
+    )
+    assert settings.data_dir == Path("/srv/gc")
+    assert settings.database_url == "sqlite:////srv/gc/gridcenter.db"
+    assert (settings.port, settings.warn_share) == (9000, 0.75)
+    assert settings.redis_url == "redis://127.0.0.1:6379/0"
+
+
+def test_a_config_file_mirrors_the_environment_which_wins(tmp_path: Path) -> None:
+    config = tmp_path / "gridcenter.toml"
+    config.write_text('database_url = "postgresql://gc@db/gc"\nport = 8100\n', encoding="utf-8")
+    settings = Settings.from_env({"GRIDCENTER_CONFIG": str(config), "GRIDCENTER_PORT": "8200"})
+    assert settings.database_url == "postgresql://gc@db/gc"
+    assert settings.port == 8200
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"GRIDCENTER_PROT": "8000"}, "unknown setting GRIDCENTER_PROT"),
+        ({"GRIDCENTER_PORT": "eighty"}, "GRIDCENTER_PORT='eighty' is not a valid int"),
+        ({"GRIDCENTER_PORT": "70000"}, "GRIDCENTER_PORT must be a TCP port"),
+        ({"GRIDCENTER_WARN_SHARE": "1.5"}, "GRIDCENTER_WARN_SHARE must lie between 0 and 1"),
+        ({"GRIDCENTER_CONFIG": "/nonexistent/gridcenter.toml"}, "config file /nonexistent"),
+    ],
+)
+def test_a_bad_setting_is_refused_with_its_name(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsInvalid, match=message):
+        Settings.from_env(environ)
