@@ -100,8 +100,8 @@ def seed(seed: Annotated[int, typer.Option(help="Seed of the generated city.")] 
 def demo(
     rate: Annotated[
         float, typer.Option(min=1, help="Reports an hour, on average over a day.")
-    ] = 120,
-    history: Annotated[float, typer.Option(min=0, help="Days of history to simulate first.")] = 1,
+    ] = 240,
+    history: Annotated[float, typer.Option(min=0, help="Days of history to simulate first.")] = 0.5,
     seed: Annotated[int, typer.Option(help="Seed of the generated city.")] = 2004,
     seconds: Annotated[
         float | None, typer.Option(help="Stop after this many seconds live.")

@@ -124,6 +124,8 @@ class Simulator:
 
     def _report(self) -> Recorded | None:
         channel = mix.choose_channel(self.rng)
+        if channel in (Channel.PATROL, Channel.SUPERVISOR) and not self._daytime():
+            channel = self.rng.choice((Channel.HOTLINE, Channel.VIDEO))  # nobody patrols at night
         category = mix.choose(self.rng, mix.CATEGORIES[channel])
         component, location = self._place(category)
         grid = self.app.locate(location, self.now)
@@ -157,7 +159,7 @@ class Simulator:
     def _visits(self) -> Process:
         while True:
             yield self.now + timedelta(hours=self.rng.expovariate(self.rate * 1.5 * 2.5))
-            if not 9 <= self.now.astimezone(self.zone).hour < 18:
+            if not self._daytime(9, 18):
                 continue
             grid = self.rng.choice(self._grids)
             home = f"{grid.code}{self.rng.randint(1, grid.households):04d}"
@@ -180,6 +182,9 @@ class Simulator:
         recorded = self.act(self.app.report_need, home, visit=visit, need=1, by=worker)
         if recorded is not None and recorded.number is not None:
             yield from life(self, recorded.number)
+
+    def _daytime(self, start: int = 8, end: int = 20) -> bool:
+        return start <= self.now.astimezone(self.zone).hour < end
 
     def _watch(self, watch: DeadlineWatch) -> Process:
         while True:
