@@ -5,26 +5,24 @@ with a sequence that a failed transaction leaves gaps in, and because positions 
 handed out in one single place (`EventLog.insert_events`) on every backend. The log
 implements the library's recorder interfaces, so an unchanged eventsourcing
 `Application` uses it through `Factory` (``PERSISTENCE_MODULE=infra.event_store``).
+
+The backends are `memory`, `sqlite` and `postgres`; the last two read through `sql`, and
+all three wake their subscribers through `subscriptions`.
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from threading import Event, Lock, Thread
-from typing import Any, ClassVar, Self
+from typing import Any, Self
 from uuid import UUID
 
-from eventsourcing import persistence
 from eventsourcing.persistence import (
     AggregateRecorder,
     InfrastructureFactory,
     InfrastructureFactoryError,
-    ListenNotifySubscription,
     Notification,
-    PersistenceError,
     ProcessRecorder,
     StoredEvent,
     Tracking,
@@ -45,7 +43,7 @@ class EventLog(ProcessRecorder):
 
     Besides the library's recorder methods it keeps named counters (human case
     numbers) and answers one aggregate's history with positions, which timelines and
-    audits need.
+    audits need. Snapshots are kept beside the events, in the same store.
     """
 
     @abstractmethod
@@ -64,41 +62,24 @@ class EventLog(ProcessRecorder):
         """One aggregate's events after position `after`, in version order."""
 
     @abstractmethod
-    def snapshots(self) -> AggregateRecorder:
-        """The recorder of aggregate snapshots kept beside this log."""
-
-    @abstractmethod
-    def close(self) -> None:
-        """Releases connections; closing twice is harmless."""
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-
-COLUMNS = "position, originator_id, originator_version, topic, state"
-
-
-class SQLEventLog(EventLog):
-    """Reads the tables both SQL backends share (README.md) with the same statements;
-    each backend supplies its driver's placeholder, its id form and `fetch`."""
-
-    mark: ClassVar[str]
-    """The driver's parameter placeholder: ``?`` or ``%s``."""
-
-    @abstractmethod
-    def fetch(self, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        """Runs one statement on its own and returns its rows."""
-
-    @abstractmethod
-    def stored_id(self, originator_id: UUID) -> object:
-        """An aggregate id in the form the originator_id column holds."""
+    def select_versions(
+        self,
+        table: str,
+        originator_id: UUID | str,
+        gt: int | None,
+        lte: int | None,
+        desc: bool,
+        limit: int | None,
+    ) -> list[StoredEvent]:
+        """One aggregate's ``events`` or ``snapshots`` by version, as the library asks."""
 
     @abstractmethod
     def insert_snapshots(self, stored_events: Sequence[StoredEvent]) -> None:
         """Records snapshots, all or none."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Releases connections; closing twice is harmless."""
 
     def select_events(
         self,
@@ -111,100 +92,21 @@ class SQLEventLog(EventLog):
     ) -> list[StoredEvent]:
         return self.select_versions("events", originator_id, gt, lte, desc, limit)
 
-    def select_versions(
-        self,
-        table: str,
-        originator_id: UUID | str,
-        gt: int | None,
-        lte: int | None,
-        desc: bool,
-        limit: int | None,
-    ) -> list[StoredEvent]:
-        """One aggregate's events or snapshots by version, as the library asks."""
-        uuid, mark = as_uuid(originator_id), self.mark
-        query = f"SELECT originator_version, topic, state FROM {table} WHERE originator_id = {mark}"
-        params: list[Any] = [self.stored_id(uuid)]
-        if gt is not None:
-            query += f" AND originator_version > {mark}"
-            params.append(gt)
-        if lte is not None:
-            query += f" AND originator_version <= {mark}"
-            params.append(lte)
-        query += f" ORDER BY originator_version {'DESC' if desc else 'ASC'}"
-        if limit is not None:
-            query += f" LIMIT {mark}"
-            params.append(limit)
-        return [
-            StoredEvent(uuid, version, topic, state)
-            for version, topic, state in self.fetch(query, params)
-        ]
-
-    def select_history(self, originator_id: UUID, after: int | None = None) -> list[Notification]:
-        mark = self.mark
-        return self._notifications(
-            f"SELECT {COLUMNS} FROM events WHERE originator_id = {mark} AND position > {mark}"
-            " ORDER BY originator_version",
-            [self.stored_id(originator_id), after or 0],
-        )
-
-    def select_notifications(
-        self,
-        start: int | None,
-        limit: int,
-        stop: int | None = None,
-        topics: Sequence[str] = (),
-        *,
-        inclusive_of_start: bool = True,
-    ) -> list[Notification]:
-        mark = self.mark
-        conditions = [f"position >= {mark}" if inclusive_of_start else f"position > {mark}"]
-        params: list[Any] = [start or 0]
-        if stop is not None:
-            conditions.append(f"position <= {mark}")
-            params.append(stop)
-        if topics:
-            conditions.append(f"topic IN ({', '.join(mark for _ in topics)})")
-            params.extend(topics)
-        params.append(limit)
-        return self._notifications(
-            f"SELECT {COLUMNS} FROM events WHERE {' AND '.join(conditions)}"
-            f" ORDER BY position LIMIT {mark}",
-            params,
-        )
-
-    def max_notification_id(self) -> int | None:
-        return self._scalar("SELECT MAX(position) FROM events", ())
-
-    def max_tracking_id(self, application_name: str) -> int | None:
-        return self._scalar(
-            f"SELECT MAX(notification_id) FROM tracking WHERE application_name = {self.mark}",
-            [application_name],
-        )
-
     def snapshots(self) -> AggregateRecorder:
-        return SQLSnapshots(self)
+        """The recorder of aggregate snapshots kept beside this log."""
+        return Snapshots(self)
 
-    def _notifications(self, query: str, params: Sequence[Any]) -> list[Notification]:
-        return [
-            Notification(
-                id=position,
-                originator_id=as_uuid(originator_id),
-                originator_version=version,
-                topic=topic,
-                state=state,
-            )
-            for position, originator_id, version, topic, state in self.fetch(query, params)
-        ]
+    def __enter__(self) -> Self:
+        return self
 
-    def _scalar(self, query: str, params: Sequence[Any]) -> int | None:
-        rows = self.fetch(query, params)
-        return None if not rows or rows[0][0] is None else int(rows[0][0])
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
-class SQLSnapshots(AggregateRecorder):
-    """Snapshots in the same database as the log, through the log's connections."""
+class Snapshots(AggregateRecorder):
+    """Snapshots in the same store as the log, through the log."""
 
-    def __init__(self, log: SQLEventLog) -> None:
+    def __init__(self, log: EventLog) -> None:
         self._log = log
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
@@ -294,82 +196,3 @@ def tracking_of(kwargs: dict[str, Any]) -> Tracking | None:
 def as_uuid(originator_id: UUID | str) -> UUID:
     """Aggregate ids are UUIDs in the store, whichever form the library hands over."""
     return originator_id if isinstance(originator_id, UUID) else UUID(originator_id)
-
-
-@contextmanager
-def persistence_errors(driver_error: type[Exception]) -> Iterator[None]:
-    """Re-raises a DB-API driver's errors as the library's persistence errors, so that
-    callers handle IntegrityError and OperationalError whichever backend is in use."""
-    try:
-        yield
-    except driver_error as error:
-        for cls in type(error).__mro__:
-            library_error = getattr(persistence, cls.__name__, None)
-            if isinstance(library_error, type) and issubclass(library_error, PersistenceError):
-                raise library_error(str(error)) from error
-        raise PersistenceError(str(error)) from error
-
-
-class CommitSignal:
-    """Wakes the subscriptions of one log when a commit may have added events."""
-
-    def __init__(self) -> None:
-        self._lock = Lock()
-        self._waiters: set[Event] = set()
-
-    def listen(self, waiter: Event) -> None:
-        with self._lock:
-            self._waiters.add(waiter)
-
-    def unlisten(self, waiter: Event) -> None:
-        with self._lock:
-            self._waiters.discard(waiter)
-
-    def notify(self) -> None:
-        with self._lock:
-            for waiter in self._waiters:
-                waiter.set()
-
-
-class LogSubscription(ListenNotifySubscription[EventLog]):
-    """Yields notifications after `gt`, then blocks for new ones.
-
-    It wakes on the log's commit signal and, when `poll_interval` is given, also on a
-    timer: other processes writing to the same SQLite file signal nothing here.
-    """
-
-    def __init__(
-        self,
-        log: EventLog,
-        signal: CommitSignal,
-        gt: int | None,
-        topics: Sequence[str],
-        poll_interval: float | None,
-    ) -> None:
-        # Set before the base class starts its thread, which may call stop() at once.
-        self._signal = signal
-        self._stopped = Event()
-        super().__init__(recorder=log, gt=gt, topics=topics)
-        signal.listen(self._has_been_notified)
-        # Pull once more now that we listen: a commit since the first pull is not missed.
-        self._has_been_notified.set()
-        self._poller: Thread | None = None
-        if poll_interval is not None:
-            self._poller = Thread(target=self._poll, args=(poll_interval,), daemon=True)
-            self._poller.start()
-
-    def stop(self) -> None:
-        super().stop()
-        self._signal.unlisten(self._has_been_notified)
-        self._stopped.set()
-
-    def __exit__(self, *args: object, **kwargs: Any) -> None:
-        try:
-            super().__exit__(*args, **kwargs)
-        finally:
-            if self._poller is not None:
-                self._poller.join()
-
-    def _poll(self, interval: float) -> None:
-        while not self._stopped.wait(interval):
-            self._has_been_notified.set()

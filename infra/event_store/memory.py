@@ -13,7 +13,6 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import (
-    AggregateRecorder,
     ApplicationRecorder,
     IntegrityError,
     Notification,
@@ -22,23 +21,25 @@ from eventsourcing.persistence import (
     Tracking,
 )
 
-from infra.event_store import CommitSignal, EventLog, LogSubscription, as_uuid, tracking_of
+from infra.event_store import EventLog, as_uuid, tracking_of
+from infra.event_store.subscriptions import CommitSignal, LogSubscription
 
 POLL_INTERVAL = 0.5
 """Seconds between a subscription's polls, in case a wake-up was missed."""
 
 
 class MemoryEventLog(EventLog):
-    """Events in a list whose index + 1 is the position."""
+    """Events in a list whose index + 1 is the position, and by aggregate and version
+    beside the snapshots."""
 
     def __init__(self) -> None:
         self._lock = Lock()
         self._events: list[Notification] = []
         self._histories: dict[UUID, dict[int, Notification]] = {}
+        self._snapshots: dict[UUID, dict[int, StoredEvent]] = {}
         self._tracking: dict[str, set[int]] = {}
         self._counters: dict[str, int] = {}
         self._signal = CommitSignal()
-        self._snapshots = MemorySnapshots()
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> list[int]:
         tracking = tracking_of(kwargs)
@@ -66,17 +67,27 @@ class MemoryEventLog(EventLog):
             self._signal.notify()
         return list(range(first, first + len(stored_events)))
 
-    def select_events(
+    def select_versions(
         self,
+        table: str,
         originator_id: UUID | str,
-        *,
-        gt: int | None = None,
-        lte: int | None = None,
-        desc: bool = False,
-        limit: int | None = None,
+        gt: int | None,
+        lte: int | None,
+        desc: bool,
+        limit: int | None,
     ) -> list[StoredEvent]:
+        tables: dict[str, Mapping[UUID, Mapping[int, StoredEvent]]] = {
+            "events": self._histories,
+            "snapshots": self._snapshots,
+        }
         with self._lock:
-            return _select(self._histories, originator_id, gt, lte, desc, limit)
+            history = tables[table].get(as_uuid(originator_id), {})
+            versions = [
+                v
+                for v in sorted(history, reverse=desc)
+                if (gt is None or v > gt) and (lte is None or v <= lte)
+            ]
+            return [history[v] for v in versions[:limit]]
 
     def select_history(self, originator_id: UUID, after: int | None = None) -> list[Notification]:
         with self._lock:
@@ -128,8 +139,12 @@ class MemoryEventLog(EventLog):
             self._counters[counter] = self._counters.get(counter, 0) + 1
             return self._counters[counter]
 
-    def snapshots(self) -> AggregateRecorder:
-        return self._snapshots
+    def insert_snapshots(self, stored_events: Sequence[StoredEvent]) -> None:
+        with self._lock:
+            _check_unique(self._snapshots, stored_events)
+            for stored in stored_events:
+                history = self._snapshots.setdefault(as_uuid(stored.originator_id), {})
+                history[stored.originator_version] = stored
 
     def close(self) -> None:
         """Nothing to release: the events live as long as this object."""
@@ -143,33 +158,6 @@ class MemoryEventLog(EventLog):
         self._tracking.setdefault(tracking.application_name, set()).add(tracking.notification_id)
 
 
-class MemorySnapshots(AggregateRecorder):
-    """Snapshots by aggregate and version."""
-
-    def __init__(self) -> None:
-        self._lock = Lock()
-        self._histories: dict[UUID, dict[int, StoredEvent]] = {}
-
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
-        with self._lock:
-            _check_unique(self._histories, stored_events)
-            for stored in stored_events:
-                history = self._histories.setdefault(as_uuid(stored.originator_id), {})
-                history[stored.originator_version] = stored
-
-    def select_events(
-        self,
-        originator_id: UUID | str,
-        *,
-        gt: int | None = None,
-        lte: int | None = None,
-        desc: bool = False,
-        limit: int | None = None,
-    ) -> list[StoredEvent]:
-        with self._lock:
-            return _select(self._histories, originator_id, gt, lte, desc, limit)
-
-
 def _check_unique(
     histories: Mapping[UUID, Mapping[int, object]], stored_events: Sequence[StoredEvent]
 ) -> None:
@@ -181,21 +169,3 @@ def _check_unique(
     if clash:
         msg = "an event with the same aggregate id and version is already recorded"
         raise IntegrityError(msg)
-
-
-def _select(
-    histories: Mapping[UUID, Mapping[int, StoredEvent]],
-    originator_id: UUID | str,
-    gt: int | None,
-    lte: int | None,
-    desc: bool,
-    limit: int | None,
-) -> list[StoredEvent]:
-    """One aggregate's events by version, as the library's select_events asks."""
-    history = histories.get(as_uuid(originator_id), {})
-    versions = [
-        v
-        for v in sorted(history, reverse=desc)
-        if (gt is None or v > gt) and (lte is None or v <= lte)
-    ]
-    return [history[v] for v in versions[:limit]]

@@ -23,16 +23,9 @@ from eventsourcing.persistence import (
     Tracking,
 )
 
-from infra.event_store import (
-    COLUMNS,
-    SCHEMA_VERSION,
-    CommitSignal,
-    LogSubscription,
-    SQLEventLog,
-    as_uuid,
-    persistence_errors,
-    tracking_of,
-)
+from infra.event_store import SCHEMA_VERSION, as_uuid, tracking_of
+from infra.event_store.sql import COLUMNS, SQLEventLog, persistence_errors
+from infra.event_store.subscriptions import CommitSignal, LogSubscription
 
 BUSY_TIMEOUT = 10.0
 """Seconds a connection waits for another process's write lock before giving up."""
