@@ -218,7 +218,7 @@ def _warn_uncovered(calendar: WorkCalendar, today: date, schedule_file: Path | N
         return
     years = " and ".join(map(str, missing))
     hours = ", ".join(f"{start:%H:%M}–{end:%H:%M}" for start, end in calendar.work_periods)
-    target = schedule_file or "a schedule file given to load_work_calendar"
+    target = schedule_file or "a schedule file named by GRIDCENTER_CALENDAR_FILE"
     log.warning(
         "no official holiday schedule for %s: deadlines falling in %s count Monday–Friday "
         "%s as work time and ignore holidays; add the State Council's %s schedule to %s "

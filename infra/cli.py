@@ -28,7 +28,7 @@ from domain.service import GridCenter
 from infra.bootstrap import build_application
 from infra.demo.city import plan_city
 from infra.demo.seed import seed_city
-from infra.demo.simulator import Simulator, open_cases
+from infra.demo.simulator import Simulator, any_cases, open_cases
 from infra.history import Entry, History, Query
 from infra.settings import Settings, SettingsInvalid
 from infra.watcher import DeadlineWatch
@@ -107,13 +107,13 @@ def demo(
         float | None, typer.Option(help="Stop after this many seconds live.")
     ] = None,
 ) -> None:
-    """Seed the demo city if the store is empty, then simulate the city live."""
+    """Seed the demo city if the store is empty, simulate some history if it holds no case
+    yet, then simulate the city live."""
     with _application() as (settings, app):
-        fresh = not app.recorder.max_notification_id()
-        if fresh:
+        if not app.recorder.max_notification_id():
             _seed(app, seed, settings)
         now = datetime.now(UTC)
-        start = now - timedelta(days=history) if fresh else now
+        start = now if any_cases(app) else now - timedelta(days=history)
         simulator = Simulator(app, start=start, rate=rate, seed=seed)
         simulator.start(open_cases(app))
         if start < now:

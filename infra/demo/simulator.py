@@ -280,3 +280,9 @@ def open_cases(app: GridCenter) -> list[int]:
                 open_now.discard(numbers.get(event.originator_id, -1))
         position = page[-1].id
     return sorted(open_now)
+
+
+def any_cases(app: GridCenter) -> bool:
+    """Whether the log holds a case yet: a freshly seeded city gets some history first."""
+    topics = topics_of(["CaseReported"])
+    return bool(app.recorder.select_notifications(1, 1, topics=topics))
