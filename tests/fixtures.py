@@ -147,7 +147,12 @@ class Loop:
         self.at += timedelta(minutes=minutes)
         return self.at
 
-    def reported(self, category: str = "E0101", channel: Channel = Channel.PATROL) -> int:
+    def reported(
+        self,
+        category: str = "E0101",
+        channel: Channel = Channel.PATROL,
+        component: str | None = None,
+    ) -> int:
         by = {Channel.PATROL: WORKER_A, Channel.APP: RESIDENT, Channel.HOTLINE: OPERATOR}[channel]
         recorded = self.app.report_case(
             channel=channel,
@@ -156,6 +161,7 @@ class Loop:
             description="垃圾堆放在路边 / garbage piled by the road",
             by=by,
             at=self.tick(),
+            component=component,
         )
         assert recorded.number is not None
         return recorded.number

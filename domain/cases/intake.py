@@ -4,8 +4,8 @@ The Case aggregate is written in three layers that follow the loop: `Intake` (he
 `Handling` (the department's part) and `Case` (verification, closing and the watch).
 Public methods check the rules of the practice and raise an error naming the rule;
 event methods only assign state, so old events replay under today's code unchanged.
-Whatever needs the catalog, the calendar or another aggregate is decided by the
-application service and comes in as plain values (a deadline, a department, a grid).
+The catalog and the work calendar come in as arguments; what needs another aggregate
+(the grid a point lies in, the case a duplicate merges into) the application looks up.
 """
 
 from __future__ import annotations

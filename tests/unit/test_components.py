@@ -8,7 +8,6 @@ import pytest
 from domain.cases import Channel
 from domain.components import ComponentOutcome, ComponentState, component_id
 from domain.errors import NotFound, RuleBroken
-from domain.grids.geometry import Point
 from domain.service import ComponentPlan, GridCenter
 from tests.fixtures import (
     ADMIN,
@@ -62,17 +61,7 @@ def test_a_bad_component_is_refused(
 def test_a_case_about_a_component_marks_it_faulty_and_the_fix_restores_it(
     app: GridCenter, loop: Loop
 ) -> None:
-    recorded = app.report_case(
-        channel=Channel.PATROL,
-        category="C0101",
-        location=Point(116.401, 39.931),
-        description="井盖破损",
-        by=WORKER_A,
-        at=loop.tick(),
-        component=COVER,
-    )
-    number = recorded.number or 0
-    app.file_case(number, by=OPERATOR, at=loop.tick())
+    number = loop.filed(category="C0101", component=COVER)
     assert state(app, COVER) is ComponentState.FAULTY
     app.dispatch_case(number, by=OPERATOR, at=loop.tick())
     fix_cover(app, loop, number)
@@ -80,18 +69,7 @@ def test_a_case_about_a_component_marks_it_faulty_and_the_fix_restores_it(
 
 
 def test_a_fix_can_remove_a_component_for_good(app: GridCenter, loop: Loop) -> None:
-    recorded = app.report_case(
-        channel=Channel.PATROL,
-        category="C0101",
-        location=IN_A,
-        description="废弃井盖",
-        by=WORKER_A,
-        at=loop.tick(),
-        component=COVER,
-    )
-    number = recorded.number or 0
-    app.file_case(number, by=OPERATOR, at=loop.tick())
-    app.dispatch_case(number, by=OPERATOR, at=loop.tick())
+    number = loop.dispatched(category="C0101", component=COVER)
     app.accept_case(number, by=WATER, at=loop.tick())
     app.handle_case(
         number, note="已拆除", by=WATER, at=loop.tick(), component_outcome=ComponentOutcome.REMOVED

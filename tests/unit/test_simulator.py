@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from threading import Event, Thread
 from typing import Any
 
 import pytest
@@ -137,3 +138,20 @@ def test_a_restarted_simulator_carries_on_with_the_cases_under_way(town: GridCen
     assert not later.errors
     still_open = set(open_cases(town)) & set(under_way)
     assert len(still_open) < len(under_way) / 5
+
+
+def test_live_the_simulator_keeps_pace_with_the_wall_clock(town: GridCenter) -> None:
+    now = datetime.now(UTC)
+    simulator = Simulator(town, start=now - timedelta(minutes=30), rate=3000, seed=3)
+    simulator.start([])
+    stop, steps = Event(), []
+    worker = Thread(target=simulator.run_live, args=(stop, lambda: steps.append(simulator.now)))
+    worker.start()
+    stop.wait(3)
+    stop.set()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert steps and not simulator.errors
+    assert steps == sorted(steps)
+    assert max(steps) <= datetime.now(UTC)  # nothing from the future was played
+    assert simulator.counts["report_case"] > 0

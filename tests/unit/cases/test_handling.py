@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.cases import Channel, Stage
+from domain.cases import Stage
 from domain.catalog import UnknownDepartment
 from domain.components import ComponentState, component_id
 from domain.deadlines import Limit, TimeUnit
@@ -15,11 +15,9 @@ from tests.fixtures import (
     CITY_MGMT,
     COVER,
     CST,
-    IN_A,
     OPERATOR,
     SANITATION,
     WATER,
-    WORKER_A,
     Loop,
     events_since,
     fix_cover,
@@ -180,18 +178,7 @@ def test_late_handling_keeps_the_overrun_multiple(
 
 
 def test_a_fix_can_repair_the_component_the_case_is_about(app: GridCenter, loop: Loop) -> None:
-    recorded = app.report_case(
-        channel=Channel.PATROL,
-        category="C0101",
-        location=IN_A,
-        description="井盖丢失",
-        by=WORKER_A,
-        at=loop.tick(),
-        component=COVER,
-    )
-    number = recorded.number or 0
-    app.file_case(number, by=OPERATOR, at=loop.tick())
-    app.dispatch_case(number, by=OPERATOR, at=loop.tick())
+    number = loop.dispatched(category="C0101", component=COVER)
     before = head(app)
     fix_cover(app, loop, number)
     assert names_since(app, before) == ["CaseAccepted", "CaseHandled", "ComponentRepaired"]

@@ -165,17 +165,9 @@ def test_a_case_is_filed_only_once(app: GridCenter, loop: Loop, case_filed: int)
 
 
 def test_filing_a_case_about_a_component_marks_it_faulty(app: GridCenter, loop: Loop) -> None:
-    recorded = app.report_case(
-        channel=Channel.PATROL,
-        category="C0101",
-        location=IN_A,
-        description="井盖丢失",
-        by=WORKER_A,
-        at=loop.tick(),
-        component=COVER,
-    )
+    number = loop.reported(category="C0101", component=COVER)
     before = head(app)
-    app.file_case(recorded.number or 0, by=OPERATOR, at=loop.tick())
+    app.file_case(number, by=OPERATOR, at=loop.tick())
     assert names_since(app, before) == ["CaseFiled", "ComponentFaultFound"]
 
 
