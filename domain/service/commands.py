@@ -32,7 +32,7 @@ class Change:
 
     subject: Aggregate
     others: tuple[Aggregate, ...] = ()
-    number: int | None = None  # the case number, for case commands
+    number: int | None = None  # the number the command gave: a case's, a visit's
 
 
 @dataclass(frozen=True)
@@ -117,10 +117,7 @@ class ServiceBase(Application[UUID]):
         try:
             recordings = self.write(change.subject, *change.others)
         except IntegrityError:
-            raise VersionConflict(
-                f"{_describe(change)} changed while this command was decided: "
-                "read it again and retry"
-            ) from None
+            raise _conflict(change) from None
         return _recorded(change, [r.notification.id for r in recordings])
 
     def record_once(
@@ -151,12 +148,9 @@ class ServiceBase(Application[UUID]):
         try:
             recordings = self.write(change.subject, *change.others, receipt)
         except IntegrityError:
-            first = self._receipt(by, key)
+            first = self._receipt(by, key)  # a concurrent retry may have won the race
             if first is None:
-                raise VersionConflict(
-                    f"{_describe(change)} changed while this command was decided: "
-                    "read it again and retry"
-                ) from None
+                raise _conflict(change) from None
             return self._replay(first, command, fingerprint)
         return _recorded(change, [r.notification.id for r in recordings[:-1]])
 
@@ -181,6 +175,8 @@ class ServiceBase(Application[UUID]):
             return None
 
     def _replay(self, receipt: Receipt, command: str, fingerprint: str) -> Recorded:
+        """The first result again. The receipt was written last in its command's batch and
+        a batch takes consecutive positions, so the command's events stand just before it."""
         receipt.check(command, fingerprint)
         own = self.store.select_history(receipt.id)[0].id
         return Recorded(
@@ -234,8 +230,12 @@ def check_version(name: str, aggregate: Aggregate, expected: int | None) -> None
         )
 
 
-def _describe(change: Change) -> str:
-    return f"case {change.number}" if change.number is not None else "the record"
+def _conflict(change: Change) -> VersionConflict:
+    subject = change.subject
+    name = f"case {subject.number}" if isinstance(subject, Case) else type(subject).__name__
+    return VersionConflict(
+        f"{name} changed while this command was decided: read it again and retry"
+    )
 
 
 def _recorded(change: Change, positions: list[int]) -> Recorded:
