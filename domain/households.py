@@ -135,12 +135,20 @@ class Household(Aggregate):
                 f"a visit to household {self.code} cannot be recorded before its last visit"
             )
         number = len(self.visits) + 1
-        self._visit_recorded(visit=number, findings=findings.strip(), needs=needs, by=by, at=at)
+        self._visit_recorded(
+            visit=number, grid=self.grid, findings=findings.strip(), needs=needs, by=by, at=at
+        )
         return number
 
     @event("VisitRecorded")
     def _visit_recorded(
-        self, visit: int, findings: str, needs: tuple[Need, ...], by: Actor, at: datetime
+        self,
+        visit: int,
+        grid: str,
+        findings: str,
+        needs: tuple[Need, ...],
+        by: Actor,
+        at: datetime,
     ) -> None:
         self.visits.append((at, tuple(needs)))
 

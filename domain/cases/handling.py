@@ -3,7 +3,7 @@ handle (处置), extensions (延期) and suspension (挂账) of the deadline clo
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from eventsourcing.domain import event
 
@@ -18,6 +18,7 @@ from domain.deadlines import (
     extended,
     overrun_multiple,
     resumed,
+    time_used,
 )
 from domain.errors import RuleBroken
 from domain.staff import Action, Actor
@@ -124,6 +125,7 @@ class Handling(Intake):
             photos=tuple(photos),
             on_time=at <= deadline,
             overrun=overrun_multiple(started, deadline, at, unit, calendar),
+            hours_used=time_used(started, at, unit, calendar) / timedelta(hours=1),
             component_outcome=component_outcome,
             by=by,
             at=at,
@@ -136,6 +138,7 @@ class Handling(Intake):
         photos: tuple[str, ...],
         on_time: bool,
         overrun: float,
+        hours_used: float,
         component_outcome: str | None,
         by: Actor,
         at: datetime,

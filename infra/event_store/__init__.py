@@ -29,6 +29,8 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, EnvType
 
+StoredRow = tuple[int, str, int, str, bytes]
+
 SCHEMA_VERSION = 1
 """The version of the stored form (README.md) this code reads and writes."""
 
@@ -56,6 +58,11 @@ class EventLog(ProcessRecorder):
         """Increments the named counter in its own short transaction; returns 1, 2, …
 
         Numbers may skip after a failed command; positions never do."""
+
+    @abstractmethod
+    def scan(self, after: int, limit: int, topics: Sequence[str] = ()) -> list[StoredRow]:
+        """Events after a position as plain rows, for readers that fold the whole log:
+        (position, originator id as 32 hex digits, version, topic, state)."""
 
     @abstractmethod
     def select_history(self, originator_id: UUID, after: int | None = None) -> list[Notification]:

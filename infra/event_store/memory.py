@@ -21,7 +21,7 @@ from eventsourcing.persistence import (
     Tracking,
 )
 
-from infra.event_store import EventLog, as_uuid, tracking_of
+from infra.event_store import EventLog, StoredRow, as_uuid, tracking_of
 from infra.event_store.subscriptions import CommitSignal, LogSubscription
 
 POLL_INTERVAL = 0.5
@@ -115,6 +115,14 @@ class MemoryEventLog(EventLog):
                 if len(found) == limit:
                     break
         return found
+
+    def scan(self, after: int, limit: int, topics: Sequence[str] = ()) -> list[StoredRow]:
+        return [
+            (n.id, as_uuid(n.originator_id).hex, n.originator_version, n.topic, n.state)
+            for n in self.select_notifications(
+                after, limit, topics=topics, inclusive_of_start=False
+            )
+        ]
 
     def max_notification_id(self) -> int | None:
         with self._lock:

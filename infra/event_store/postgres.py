@@ -71,6 +71,7 @@ class PostgresEventLog(SQLEventLog):
     """The log in one PostgreSQL database, through a pool of connections."""
 
     mark = "%s"
+    hex_id = "replace(originator_id::text, '-', '')"
 
     def __init__(self, url: str) -> None:
         with (

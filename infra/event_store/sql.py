@@ -12,7 +12,7 @@ from uuid import UUID
 from eventsourcing import persistence
 from eventsourcing.persistence import Notification, PersistenceError, StoredEvent
 
-from infra.event_store import EventLog, as_uuid
+from infra.event_store import EventLog, StoredRow, as_uuid
 
 COLUMNS = "position, originator_id, originator_version, topic, state"
 
@@ -23,6 +23,8 @@ class SQLEventLog(EventLog):
 
     mark: ClassVar[str]
     """The driver's parameter placeholder: ``?`` or ``%s``."""
+    hex_id: ClassVar[str]
+    """An SQL expression for originator_id as 32 hex digits."""
 
     @abstractmethod
     def fetch(self, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -91,6 +93,22 @@ class SQLEventLog(EventLog):
             f" ORDER BY position LIMIT {mark}",
             params,
         )
+
+    def scan(self, after: int, limit: int, topics: Sequence[str] = ()) -> list[StoredRow]:
+        mark = self.mark
+        query = f"SELECT position, {self.hex_id}, originator_version, topic, state FROM events"
+        query += f" WHERE position > {mark}"
+        params: list[Any] = [after]
+        if topics:
+            query += f" AND topic IN ({', '.join(mark for _ in topics)})"
+            params.extend(topics)
+        params.append(limit)
+        return [
+            (position, originator, version, topic, bytes(state))
+            for position, originator, version, topic, state in self.fetch(
+                query + f" ORDER BY position LIMIT {mark}", params
+            )
+        ]
 
     def max_notification_id(self) -> int | None:
         return self._scalar("SELECT MAX(position) FROM events", ())

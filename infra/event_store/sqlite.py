@@ -81,6 +81,7 @@ class SQLiteEventLog(SQLEventLog):
     """
 
     mark = "?"
+    hex_id = "originator_id"
 
     def __init__(self, path: Path) -> None:
         self._path = path

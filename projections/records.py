@@ -1,0 +1,69 @@
+"""Events as the views read them: the stored form (infra/event_store/README.md) decoded
+lazily. A view touches a few fields of an event, so fields are converted only when
+asked for; that keeps a rebuild close to the speed of reading the log."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+StoredRow = tuple[int, str, int, str, bytes]
+"""(position, originator id as 32 hex digits, originator version, topic, state)"""
+
+
+class Record:
+    """One event of the log under its public name (`CaseDispatched`)."""
+
+    __slots__ = ("data", "id", "name", "position", "version")
+
+    def __init__(self, position: int, name: str, id: str, version: int, data: Mapping[str, Any]):
+        self.position, self.name, self.id, self.version = position, name, id, version
+        self.data = data
+
+    def __repr__(self) -> str:
+        return f"Record({self.position}, {self.name}, {self.id[:8]}…/{self.version})"
+
+    def __getitem__(self, field: str) -> Any:
+        """A plain field (text, number, flag, list of plain values) as stored."""
+        return self.data[field]
+
+    def get(self, field: str, default: Any = None) -> Any:
+        return self.data.get(field, default)
+
+    @property
+    def at(self) -> datetime:
+        """The business instant of the event (UTC)."""
+        return datetime.fromisoformat(self.data["at"]["_data_"])
+
+    def time(self, field: str) -> datetime | None:
+        value = self.data.get(field)
+        return None if value is None else datetime.fromisoformat(value["_data_"])
+
+    @property
+    def by(self) -> Mapping[str, Any]:
+        """Who acted: id, name, role, area (prefixes), department."""
+        by: Mapping[str, Any] = self.data["by"]["_data_"]
+        return by
+
+    def point(self, field: str) -> tuple[float, float]:
+        """A location as (lon, lat)."""
+        lon, lat = self.data[field]["_data_"]
+        return float(lon), float(lat)
+
+    def limit(self, field: str) -> tuple[int, str]:
+        """A handling limit as (amount, unit), e.g. (4, 'work_hours')."""
+        amount, unit = self.data[field]["_data_"].split(" ")
+        return int(amount), unit
+
+
+def decode(row: StoredRow) -> Record:
+    position, originator, version, topic, state = row
+    return Record(position, topic[topic.rfind(".") + 1 :], originator, version, orjson.loads(state))
+
+
+def name_of(topic: str) -> str:
+    """The public name an event class's topic ends with."""
+    return topic[topic.rfind(".") + 1 :]

@@ -1,0 +1,70 @@
+"""Views in the PostgreSQL database of the events. A rebuild loads each table with one
+COPY; live batches upsert the rows they changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+import psycopg
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+
+from projections.store.sql import SQLViewStore, json_value, utc
+from projections.view import Column, Table
+
+
+class PostgresViewStore(SQLViewStore):
+    mark = "%s"
+    types: ClassVar[dict[str, str]] = {
+        "text": "TEXT", "int": "BIGINT", "real": "DOUBLE PRECISION", "bool": "BOOLEAN",
+        "time": "TIMESTAMPTZ", "json": "JSONB",
+    }  # fmt: skip
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
+            url, min_size=1, max_size=8, open=True, name="gridcenter-views"
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[psycopg.Cursor[Any]]:
+        with (
+            self._pool.connection() as connection,
+            connection.transaction(),
+            connection.cursor() as cursor,
+        ):
+            yield cursor
+
+    @contextmanager
+    def reading(self) -> Iterator[psycopg.Cursor[Any]]:
+        with self._pool.connection() as connection, connection.cursor() as cursor:
+            yield cursor
+
+    def bulk_insert(self, cursor: Any, table: Table, rows: list[tuple[Any, ...]]) -> None:
+        names = ", ".join(c.name for c in table.columns)
+        with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def encode(self, column: Column, value: Any) -> Any:
+        if value is None:
+            return None
+        if column.kind == "json":
+            return Jsonb(value)
+        if column.kind == "time":
+            return utc(value)
+        return value
+
+    def decode(self, column: Column, value: Any) -> Any:
+        if value is None:
+            return None
+        if column.kind == "json":
+            return json_value(column, value)
+        if column.kind == "time":
+            return utc(value)
+        return value
+
+    def close(self) -> None:
+        self._pool.close()

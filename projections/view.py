@@ -1,0 +1,117 @@
+"""What a view is: tables of typed rows and a deterministic fold of events into them.
+
+A view module declares its row types (frozen dataclasses), their tables, the events it
+folds, and `apply(record, rows)`, which reads and writes rows only through `Rows`. The
+runner decides where rows come from (the view's own tables, or nothing on a rebuild)
+and commits the changes with the view's position in one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from projections.records import Record
+
+KINDS: dict[Any, str] = {str: "text", int: "int", float: "real", bool: "bool", datetime: "time"}
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text, int, real, bool, time (an instant), json (lists and mappings)
+    nullable: bool
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of a view: its rows are instances of `row`, keyed by the `key` columns."""
+
+    name: str
+    row: type[Any]
+    key: tuple[str, ...]
+    columns: tuple[Column, ...] = ()
+
+    def __post_init__(self) -> None:
+        hints = typing.get_type_hints(self.row)
+        columns = tuple(_column(f.name, hints[f.name]) for f in dataclasses.fields(self.row))
+        object.__setattr__(self, "columns", columns)
+        missing = set(self.key) - {c.name for c in columns}
+        if missing:
+            raise ValueError(f"table {self.name}: key columns {missing} are not row fields")
+
+    def key_of(self, row: Any) -> Key:
+        return tuple(getattr(row, name) for name in self.key)
+
+    def values(self, row: Any) -> tuple[Any, ...]:
+        return tuple(getattr(row, c.name) for c in self.columns)
+
+    def make(self, values: Iterable[Any]) -> Any:
+        return self.row(*values)
+
+
+def _column(name: str, hint: Any) -> Column:
+    args = typing.get_args(hint)
+    nullable = isinstance(hint, types.UnionType) and type(None) in args
+    if nullable:
+        (hint,) = [a for a in args if a is not type(None)]
+    kind = KINDS.get(hint) or ("json" if typing.get_origin(hint) in (tuple, list, dict) else None)
+    if kind is None:
+        raise TypeError(f"column {name}: no column kind for {hint!r}")
+    return Column(name, kind, nullable)
+
+
+class Source(Protocol):
+    """Where rows missing from a batch's cache are read from."""
+
+    def fetch(self, table: Table, key: Key) -> Any | None: ...
+
+
+class Rows:
+    """The rows a batch of events reads and writes. Writes are kept, in order, until the
+    runner commits them; reads see the batch's own writes first."""
+
+    def __init__(self, source: Source | None) -> None:
+        self._source = source
+        self.changed: dict[str, dict[Key, Any | None]] = {}
+        self.touched: dict[str, set[Any]] = {}  # view name -> keys for the change notice
+
+    def get(self, table: Table, key: Key) -> Any | None:
+        written = self.changed.get(table.name)
+        if written is not None and key in written:
+            return written[key]
+        return None if self._source is None else self._source.fetch(table, key)
+
+    def put(self, table: Table, row: Any) -> None:
+        self.changed.setdefault(table.name, {})[table.key_of(row)] = row
+
+    def delete(self, table: Table, key: Key) -> None:
+        self.changed.setdefault(table.name, {})[key] = None
+
+    def update(self, table: Table, key: Key, evolve: Callable[[Any | None], Any | None]) -> None:
+        """Fold one row: `evolve(row or None) -> row or None` (None deletes it)."""
+        row = evolve(self.get(table, key))
+        if row is None:
+            self.delete(table, key)
+        else:
+            self.put(table, row)
+
+    def tell(self, view: str, key: Any) -> None:
+        """Name a key that changed, for the view-changed notice after the commit."""
+        self.touched.setdefault(view, set()).add(key)
+
+
+class View(Protocol):
+    """A view: a deterministic fold of events into its tables."""
+
+    name: str
+    version: int  # raise it when the fold or the tables change: the view is rebuilt
+    tables: tuple[Table, ...]
+    events: frozenset[str]  # the public names of the events it folds
+
+    def apply(self, record: Record, rows: Rows) -> None: ...
