@@ -107,11 +107,21 @@ class Rows:
 
 
 class View(Protocol):
-    """A view: a deterministic fold of events into its tables."""
+    """A view: a deterministic fold of events into its tables. A view is a module with
+    these names (projections/case_board.py is one)."""
 
-    name: str
-    version: int  # raise it when the fold or the tables change: the view is rebuilt
-    tables: tuple[Table, ...]
-    events: frozenset[str]  # the public names of the events it folds
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> int:
+        """Raise it when the fold or the tables change: the view is then rebuilt."""
+
+    @property
+    def tables(self) -> tuple[Table, ...]: ...
+
+    @property
+    def events(self) -> frozenset[str]:
+        """The public names of the events it folds."""
 
     def apply(self, record: Record, rows: Rows) -> None: ...
