@@ -5,7 +5,12 @@ from __future__ import annotations
 from domain.service import GridCenter
 from infra.calendar import load_work_calendar
 from infra.catalog import load_catalog
+from infra.event_store import EventLog
 from infra.settings import Settings
+from projections import VIEWS
+from projections.bus import Bus
+from projections.runner import BATCH, ProjectionRunner
+from projections.store import open_view_store
 
 
 def build_application(settings: Settings) -> GridCenter:
@@ -21,3 +26,13 @@ def build_application(settings: Settings) -> GridCenter:
     return GridCenter(
         catalog, calendar, district=settings.district, warn_share=settings.warn_share, env=env
     )
+
+
+def build_projections(
+    settings: Settings, app: GridCenter, bus: Bus | None = None, batch: int = BATCH
+) -> ProjectionRunner:
+    """The runner of every view, its tables in the events' own database."""
+    log = app.recorder
+    if not isinstance(log, EventLog):
+        raise TypeError("views follow the log of infra.event_store")
+    return ProjectionRunner(log, open_view_store(settings.database_url), VIEWS, bus, batch)

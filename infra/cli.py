@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from threading import Event
 from typing import Annotated
@@ -25,13 +26,15 @@ from rich.progress import (
 from domain.errors import DomainError
 from domain.events import EVENT_NAMES
 from domain.service import GridCenter
-from infra.bootstrap import build_application
+from infra.bench import bench_rebuild
+from infra.bootstrap import build_application, build_projections
 from infra.demo.city import plan_city
 from infra.demo.seed import seed_city
 from infra.demo.simulator import Simulator, any_cases, open_cases
 from infra.history import Entry, History, Query
 from infra.settings import Settings, SettingsInvalid
 from infra.watcher import DeadlineWatch
+from projections.runner import BATCH
 
 cli = typer.Typer(
     name="gridcenter",
@@ -114,22 +117,29 @@ def demo(
             _seed(app, seed, settings)
         now = datetime.now(UTC)
         start = now if any_cases(app) else now - timedelta(days=history)
-        simulator = Simulator(app, start=start, rate=rate, seed=seed)
-        simulator.start(open_cases(app))
-        if start < now:
-            with _progress() as bars:
-                span = int((now - start).total_seconds())
-                task = bars.add_task("history", total=span)
-
-                def advance(at: datetime) -> None:
-                    local = at.astimezone(app.calendar.zone)
-                    done = int((at - start).total_seconds())
-                    bars.update(task, completed=done, description=f"history {local:%m-%d %H:%M}")
-
-                simulator.run_until(now, advance)
-                bars.update(task, completed=span)
+        simulator = _history(app, start, rate, seed)
         console.print(f"[bold]live[/bold]: {rate:g} reports an hour; Ctrl-C stops")
         _live(app, simulator, seconds)
+
+
+def _history(app: GridCenter, start: datetime, rate: float, seed: int) -> Simulator:
+    """A simulator that has played everything from `start` up to now, with a progress bar."""
+    now = datetime.now(UTC)
+    simulator = Simulator(app, start=start, rate=rate, seed=seed)
+    simulator.start(open_cases(app))
+    if start < now:
+        with _progress() as bars:
+            span = int((now - start).total_seconds())
+            task = bars.add_task("history", total=span)
+
+            def advance(at: datetime) -> None:
+                local = at.astimezone(app.calendar.zone)
+                done = int((at - start).total_seconds())
+                bars.update(task, completed=done, description=f"history {local:%m-%d %H:%M}")
+
+            simulator.run_until(now, advance)
+            bars.update(task, completed=span)
+    return simulator
 
 
 def _live(app: GridCenter, simulator: Simulator, seconds: float | None) -> None:
@@ -207,6 +217,89 @@ def watch(every: Annotated[float, typer.Option(min=1, help="Seconds between look
                     console.print(f"{recorded} deadline events recorded")
         except KeyboardInterrupt:
             console.print("stopped")
+
+
+projections_cli = typer.Typer(help="The views folded from the log.", no_args_is_help=True)
+bench_cli = typer.Typer(
+    help="Benchmarks, each beside a raw baseline of the same run.", no_args_is_help=True
+)
+cli.add_typer(projections_cli, name="projections")
+cli.add_typer(bench_cli, name="bench")
+
+
+@cli.command()
+def project(
+    batch: Annotated[int, typer.Option(min=1, help="Events a transaction at most.")] = BATCH,
+) -> None:
+    """Keep every view up to date: catch up with the log, then follow it (Ctrl-C stops)."""
+    with _application() as (settings, app):
+        runner = build_projections(settings, app, batch=batch)
+        console.print(f"views at position {runner.position:,}; following the log")
+        stop = Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        with suppress(KeyboardInterrupt):
+            runner.run(stop)
+        console.print(f"stopped at position {runner.position:,}")
+
+
+@projections_cli.command("status")
+def projections_status() -> None:
+    """Each view's position against the head of the log."""
+    with _application() as (settings, app):
+        runner = build_projections(settings, app)
+        head = app.recorder.max_notification_id() or 0
+        for view in runner.views:
+            behind = head - runner.positions[view.name]
+            console.print(
+                f"{view.name:<18} v{view.version} at {runner.positions[view.name]:>10,}"
+                f"  ({behind:,} behind)"
+            )
+
+
+@projections_cli.command("rebuild")
+def projections_rebuild(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Views to rebuild (all if none).")
+    ] = None,
+) -> None:
+    """Fold views again from position 0 and replace what they hold."""
+    with _application() as (settings, app):
+        runner = build_projections(settings, app)
+        known = [view.name for view in runner.views]
+        unknown = [n for n in names or () if n not in known]
+        if unknown:
+            console.print(f"[red]no view {', '.join(unknown)}[/red]; views: {', '.join(known)}")
+            raise typer.Exit(2)
+        with _progress() as bars:
+            task = bars.add_task("rebuild", total=None)
+            head = runner.rebuild(
+                names or None, lambda at, top: bars.update(task, completed=at, total=top)
+            )
+        console.print(f"rebuilt {', '.join(names or known)} up to position {head:,}")
+
+
+@bench_cli.command("projections")
+def bench_projections(
+    repeat: Annotated[int, typer.Option(min=1, help="Runs of each; the median counts.")] = 3,
+    history: Annotated[
+        float, typer.Option(min=0, help="Days to simulate into an empty store.")
+    ] = 2,
+) -> None:
+    """Rebuild throughput of all views beside the raw rate of reading and decoding the
+    same events. Seeds the demo city and simulates history first if the log has no case."""
+    with _application() as (settings, app):
+        if not app.recorder.max_notification_id():
+            _seed(app, 2004, settings)
+        if not any_cases(app):
+            _history(app, datetime.now(UTC) - timedelta(days=history), rate=240, seed=2004)
+        runner = build_projections(settings, app)
+        result = bench_rebuild(runner.log, runner, repeat)
+        console.print(
+            f"{result.events:,} events the views read, median of {repeat}:\n"
+            f"  raw read + decode   {result.raw:>10,.0f} events/s\n"
+            f"  rebuild of all views {result.rebuild:>9,.0f} events/s"
+            f"  ({result.share:.0%} of raw)"
+        )
 
 
 def _print(entry: Entry) -> None:

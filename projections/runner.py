@@ -80,6 +80,7 @@ class ProjectionRunner:
         subscription = self.log.subscribe(gt=self.log.max_notification_id() or 0)
         listener = Thread(target=_wake_on_events, args=(subscription, wake), daemon=True)
         listener.start()
+        Thread(target=_wake_on_stop, args=(stop, wake), daemon=True).start()
         try:
             while not stop.is_set():
                 self.catch_up()
@@ -191,3 +192,8 @@ def _records(stored: Iterable[StoredRow], readers: dict[str, list[View]]) -> Ite
 def _wake_on_events(subscription: Iterable[Any], wake: Event) -> None:
     for _ in subscription:
         wake.set()
+
+
+def _wake_on_stop(stop: Event, wake: Event) -> None:
+    stop.wait()
+    wake.set()

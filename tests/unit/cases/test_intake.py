@@ -80,7 +80,7 @@ def test_a_bad_report_is_refused_records_nothing_and_spends_no_number(
     app: GridCenter, loop: Loop, change: dict[str, object], error: type[Exception], message: str
 ) -> None:
     report = {**GOOD_REPORT, **change}
-    refused(app, lambda: app.report_case(**report, at=loop.tick()), error, message)  # type: ignore[arg-type]
+    refused(app, lambda: app.report_case(**report, at=loop.tick()), error, message)
     assert loop.reported() == 1
 
 

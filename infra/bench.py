@@ -1,0 +1,51 @@
+"""Benchmarks, each against a raw baseline measured in the same run: these machines are
+noisy, so a figure means something only beside its baseline."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+from domain.events import topics_of
+from projections.records import decode
+from projections.runner import BATCH, Log, ProjectionRunner
+
+PAGE = BATCH * 10
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    events: int  # events the views read (the log holds more)
+    raw: float  # events/s reading and decoding them, nothing else
+    rebuild: float  # events/s rebuilding every view from 0 and storing it
+
+    @property
+    def share(self) -> float:
+        return self.rebuild / self.raw
+
+
+def bench_rebuild(log: Log, runner: ProjectionRunner, repeat: int = 3) -> Rebuild:
+    """Median of `repeat` runs of each: the raw read and decode of the events the views
+    read, then a rebuild of all views from position 0 through the runner."""
+    names = sorted({name for view in runner.views for name in view.events})
+    topics = topics_of(names)
+    raws, rebuilds, count = [], [], 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        count = _read_and_decode(log, topics)
+        raws.append(count / (time.perf_counter() - started))
+        started = time.perf_counter()
+        runner.rebuild()
+        rebuilds.append(count / (time.perf_counter() - started))
+    return Rebuild(count, statistics.median(raws), statistics.median(rebuilds))
+
+
+def _read_and_decode(log: Log, topics: list[str]) -> int:
+    position, count = 0, 0
+    while page := log.scan(position, PAGE, topics):
+        for row in page:
+            decode(row)
+        count += len(page)
+        position = page[-1][0]
+    return count

@@ -1,0 +1,134 @@
+"""The views on SQLite and a real PostgreSQL: the same rows whether folded event by event,
+in batches, across crashes or rebuilt from 0; the runner follows new events as they are
+committed; and a runner killed with SIGKILL mid-batch loses and repeats nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from pathlib import Path
+from threading import Event, Thread
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from domain.service import GridCenter
+from projections import VIEWS
+from projections.case_board import board
+from projections.runner import ProjectionRunner, fold
+from projections.store import ViewStore, open_view_store
+from tests.conftest import POSTGRES
+from tests.fixtures import Loop
+from tests.histories import Crashed, Step, contents, crash_after, folded, play, steps
+
+ROOT = Path(__file__).resolve().parents[2]
+FEW = settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture(params=["sqlite", POSTGRES])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """A new empty database for every call (every hypothesis example)."""
+    count = iter(range(100_000))
+    if request.param == "sqlite":
+        yield lambda: f"sqlite:///{tmp_path / f'views-{next(count)}.db'}"
+    else:
+        yield request.getfixturevalue("postgres_server").create_database
+
+
+@FEW
+@given(history=steps, batch=..., crashes=...)
+def test_batches_crashes_and_rebuilds_give_identical_views_on_durable_stores(
+    app_factory: Callable[[str], GridCenter],
+    fresh_url: Callable[[], str],
+    history: list[Step],
+    batch: int,
+    crashes: list[int],
+) -> None:
+    app = app_factory("memory:")
+    play(app, history)
+    rows, head = fold(app.recorder, VIEWS)
+    expected = folded(rows, VIEWS, head)
+    url, size = fresh_url(), 1 + abs(batch) % 7
+    for after in [1 + abs(c) % 5 for c in crashes[:3]]:
+        store = open_view_store(url)  # a new process would open the store anew
+        with suppress(Crashed):
+            ProjectionRunner(app.recorder, store, VIEWS, batch=size).catch_up(crash_after(after))
+        store.close()
+    store = open_view_store(url)
+    runner = ProjectionRunner(app.recorder, store, VIEWS, batch=size)
+    assert runner.catch_up() == head
+    assert contents(store, VIEWS) == expected
+    runner.rebuild()
+    assert contents(store, VIEWS) == expected
+    store.close()
+
+
+def test_the_runner_follows_commands_as_they_are_committed(
+    app: GridCenter, loop: Loop, store_url: str
+) -> None:
+    store, stop = open_view_store(store_url), Event()
+    runner = ProjectionRunner(app.store, store, VIEWS)
+    follower = Thread(target=runner.run, args=(stop, 30.0))  # no polling: only wake-ups
+    follower.start()
+    try:
+        number = loop.dispatched()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            rows, _ = board(store, loop.at)
+            if rows and rows[0].number == number and rows[0].stage == "dispatched":
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the view did not follow the commands within 10 s")
+    finally:
+        stop.set()
+        follower.join(timeout=40)
+    store.close()
+
+
+@pytest.mark.postgres
+def test_a_runner_killed_mid_batch_loses_and_repeats_nothing(
+    app_factory: Callable[[str], GridCenter], postgres_url: str
+) -> None:
+    app = app_factory(postgres_url)
+    loop = Loop(app)
+    for _ in range(100):
+        loop.closed()
+    rows, head = fold(app.store, VIEWS)
+    expected = folded(rows, VIEWS, head)
+    env = {**os.environ, "GRIDCENTER_DATABASE_URL": postgres_url}
+    store = open_view_store(postgres_url)
+    positions = []
+    for _ in range(3):  # kill it three times while it is working through the backlog
+        runner = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gridcenter"), "project", "--batch", "3"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        start = _position(store)
+        while _position(store) < start + 30 and runner.poll() is None:
+            time.sleep(0.01)
+        runner.send_signal(signal.SIGKILL)
+        runner.wait(timeout=30)
+        positions.append(_position(store))
+    assert positions == sorted(positions) and positions[-1] < head, positions
+    store = open_view_store(postgres_url)
+    ProjectionRunner(app.store, store, VIEWS).catch_up()
+    assert contents(store, VIEWS) == expected
+    store.close()
+
+
+def _position(store: ViewStore) -> int:
+    """Where the views stand, as a restarted runner would find them."""
+    return min(store.prepare(VIEWS).values())
