@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from domain.events import topics_of
 from projections.records import decode
-from projections.runner import BATCH, Log, ProjectionRunner
+from projections.runner import BATCH, Log, ProjectionRunner, bulk
 
 PAGE = BATCH * 10
 
@@ -33,7 +33,8 @@ def bench_rebuild(log: Log, runner: ProjectionRunner, repeat: int = 3) -> Rebuil
     raws, rebuilds, count = [], [], 0
     for _ in range(repeat):
         started = time.perf_counter()
-        count = _read_and_decode(log, topics)
+        with bulk():  # as the rebuild does
+            count = _read_and_decode(log, topics)
         raws.append(count / (time.perf_counter() - started))
         started = time.perf_counter()
         runner.rebuild()

@@ -4,7 +4,6 @@ stage, category, area, department, channel and overdue; sort; page with a cursor
 from __future__ import annotations
 
 import base64
-import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,7 +12,7 @@ import orjson
 
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table
+from projections.view import Rows, Table, changed
 
 name = "case_board"
 version = 1
@@ -84,7 +83,7 @@ events = frozenset(
 
 
 def apply(record: Record, rows: Rows) -> None:
-    rows.update(cases, (record.id,), lambda row: evolve(row, record))
+    rows.update(cases, (record.id,), evolve, record)
     rows.tell(name, record.id)
 
 
@@ -109,18 +108,16 @@ def evolve(row: CaseRow | None, record: Record) -> CaseRow | None:
         )
     if row is None:
         return None  # an event of a case this view never saw reported: nothing to fold
-    changed = _step(row, record)
-    return dataclasses.replace(changed, last_at=record.at, last_event=record.name)
+    return changed(row, last_at=record.at, last_event=record.name, **_step(row, record))
 
 
-def _step(row: CaseRow, record: Record) -> CaseRow:
-    replace = dataclasses.replace
+def _step(row: CaseRow, record: Record) -> dict[str, Any]:
+    """The fields an event changes."""
     match record.name:
         case "CaseFiled":
-            return replace(row, stage="filed", category=record["category"], urgent=record["urgent"])
+            return dict(stage="filed", category=record["category"], urgent=record["urgent"])
         case "CaseRejected" | "CaseMerged":
-            return replace(
-                row,
+            return dict(
                 stage=record.name.removeprefix("Case").lower(),
                 due=NOT_DUE,
                 closed_at=record.at,
@@ -128,8 +125,7 @@ def _step(row: CaseRow, record: Record) -> CaseRow:
             )
         case "CaseDispatched":
             deadline = record.time("deadline")
-            return replace(
-                row,
+            return dict(
                 stage="dispatched",
                 department=record["department"],
                 deadline=deadline,
@@ -137,10 +133,9 @@ def _step(row: CaseRow, record: Record) -> CaseRow:
                 overdue=False,
             )
         case "CaseAccepted":
-            return replace(row, stage="accepted")
+            return dict(stage="accepted")
         case "CaseReturned":
-            return replace(
-                row,
+            return dict(
                 stage="returned",
                 department=None,
                 deadline=None,
@@ -149,13 +144,12 @@ def _step(row: CaseRow, record: Record) -> CaseRow:
                 extension_asked=False,
             )
         case "CaseHandled":
-            return replace(row, stage="handled", due=NOT_DUE)
+            return dict(stage="handled", due=NOT_DUE)
         case "ExtensionRequested":
-            return replace(row, extension_asked=True)
+            return dict(extension_asked=True)
         case "ExtensionGranted" | "CaseResumed":
             deadline = record.time("deadline")
-            return replace(
-                row,
+            return dict(
                 deadline=deadline,
                 due=deadline or NOT_DUE,
                 overdue=False,
@@ -163,33 +157,32 @@ def _step(row: CaseRow, record: Record) -> CaseRow:
                 suspended=False,
             )
         case "ExtensionRefused":
-            return replace(row, extension_asked=False)
+            return dict(extension_asked=False)
         case "CaseSuspended":
-            return replace(row, suspended=True)
+            return dict(suspended=True)
         case "CaseVerified":
-            return replace(row, stage="verified")
+            return dict(stage="verified")
         case "ReworkOrdered":
-            return replace(
-                row, stage="rework", rework_count=row.rework_count + 1, due=row.deadline or NOT_DUE
+            return dict(
+                stage="rework", rework_count=row.rework_count + 1, due=row.deadline or NOT_DUE
             )
         case "CaseResolvedOnSpot":
-            return replace(row, stage="resolved_on_spot")
+            return dict(stage="resolved_on_spot")
         case "CaseClosed":
-            return replace(
-                row,
+            return dict(
                 stage="closed",
                 closed_at=record.at,
                 due=NOT_DUE,
                 shown_until=record.at + RECENT,
             )
         case "CaseEscalated":
-            return replace(row, level=record["to"])
+            return dict(level=record["to"])
         case "CaseOverdue":
-            return replace(row, overdue=True)
+            return dict(overdue=True)
         case "CaseEvaluated":
-            return replace(row, satisfaction=record["satisfaction"])
+            return dict(satisfaction=record["satisfaction"])
         case _:
-            return row  # CaseConfirmed: noted as the last event only
+            return {}  # CaseConfirmed: noted as the last event only
 
 
 # Reading ------------------------------------------------------------------------------------

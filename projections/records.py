@@ -17,11 +17,12 @@ StoredRow = tuple[int, str, int, str, bytes]
 class Record:
     """One event of the log under its public name (`CaseDispatched`)."""
 
-    __slots__ = ("data", "id", "name", "position", "version")
+    __slots__ = ("_at", "data", "id", "name", "position", "version")
+    _at: datetime | None
 
     def __init__(self, position: int, name: str, id: str, version: int, data: Mapping[str, Any]):
         self.position, self.name, self.id, self.version = position, name, id, version
-        self.data = data
+        self.data, self._at = data, None
 
     def __repr__(self) -> str:
         return f"Record({self.position}, {self.name}, {self.id[:8]}…/{self.version})"
@@ -36,7 +37,9 @@ class Record:
     @property
     def at(self) -> datetime:
         """The business instant of the event (UTC)."""
-        return datetime.fromisoformat(self.data["at"]["_data_"])
+        if self._at is None:
+            self._at = datetime.fromisoformat(self.data["at"]["_data_"])
+        return self._at
 
     def time(self, field: str) -> datetime | None:
         value = self.data.get(field)

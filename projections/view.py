@@ -13,7 +13,7 @@ import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from projections.records import Record
 
@@ -66,6 +66,20 @@ def _column(name: str, hint: Any) -> Column:
     return Column(name, kind, nullable)
 
 
+R = TypeVar("R")
+
+
+def changed(row: R, **fields: Any) -> R:
+    """A copy of a frozen row with some fields changed: `dataclasses.replace` without its
+    per-call introspection, since a rebuild folds hundreds of thousands of events."""
+    values = {**row.__dict__, **fields}
+    if len(values) != len(row.__dict__):
+        raise TypeError(f"{type(row).__name__} has no field {set(values) - set(row.__dict__)}")
+    copy = object.__new__(type(row))
+    object.__setattr__(copy, "__dict__", values)  # frozen: set the way dataclasses do
+    return copy
+
+
 class Source(Protocol):
     """Where rows missing from a batch's cache are read from."""
 
@@ -76,8 +90,8 @@ class Rows:
     """The rows a batch of events reads and writes. Writes are kept, in order, until the
     runner commits them; reads see the batch's own writes first."""
 
-    def __init__(self, source: Source | None) -> None:
-        self._source = source
+    def __init__(self, source: Source | None, notices: bool = True) -> None:
+        self._source, self._notices = source, notices
         self.changed: dict[str, dict[Key, Any | None]] = {}
         self.touched: dict[str, set[Any]] = {}  # view name -> keys for the change notice
 
@@ -93,17 +107,27 @@ class Rows:
     def delete(self, table: Table, key: Key) -> None:
         self.changed.setdefault(table.name, {})[key] = None
 
-    def update(self, table: Table, key: Key, evolve: Callable[[Any | None], Any | None]) -> None:
-        """Fold one row: `evolve(row or None) -> row or None` (None deletes it)."""
-        row = evolve(self.get(table, key))
-        if row is None:
-            self.delete(table, key)
+    def update(
+        self,
+        table: Table,
+        key: Key,
+        evolve: Callable[[Any | None, Record], Any | None],
+        record: Record,
+    ) -> None:
+        """Fold one row: `evolve(row or None, record) -> row or None` (None deletes it)."""
+        written = self.changed.get(table.name)
+        if written is None:
+            written = self.changed[table.name] = {}
+        if key in written:
+            row = written[key]
         else:
-            self.put(table, row)
+            row = None if self._source is None else self._source.fetch(table, key)
+        written[key] = evolve(row, record)
 
     def tell(self, view: str, key: Any) -> None:
         """Name a key that changed, for the view-changed notice after the commit."""
-        self.touched.setdefault(view, set()).add(key)
+        if self._notices:
+            self.touched.setdefault(view, set()).add(key)
 
 
 class View(Protocol):

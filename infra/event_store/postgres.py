@@ -71,7 +71,7 @@ class PostgresEventLog(SQLEventLog):
     """The log in one PostgreSQL database, through a pool of connections."""
 
     mark = "%s"
-    hex_id = "replace(originator_id::text, '-', '')"
+    hex_id = "encode(uuid_send(originator_id), 'hex')"
 
     def __init__(self, url: str) -> None:
         with (
@@ -149,8 +149,9 @@ class PostgresEventLog(SQLEventLog):
             )
 
     def fetch(self, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Rows in PostgreSQL's binary format: twice as fast to read as text for bytea."""
         with persistence_errors(psycopg.Error), self._pool.connection() as connection:
-            return connection.execute(query, params).fetchall()
+            return connection.execute(query, params, binary=True).fetchall()
 
     def stored_id(self, originator_id: UUID) -> UUID:
         return originator_id

@@ -42,6 +42,10 @@ class SQLViewStore(ViewStore):
         """Insert many encoded rows into an empty table (PostgreSQL overrides with COPY)."""
         cursor.executemany(self._insert(table), rows)
 
+    def clear(self, cursor: Cursor, table: Table) -> None:
+        """Empty a table inside the current transaction."""
+        cursor.execute(f"DELETE FROM {table.name}")
+
     # ViewStore -----------------------------------------------------------------------------
 
     def prepare(self, views: Sequence[View]) -> dict[str, int]:
@@ -102,7 +106,7 @@ class SQLViewStore(ViewStore):
     def replace(self, view: View, rows: Rows, position: int) -> None:
         with self.transaction() as cursor:
             for table in view.tables:
-                cursor.execute(f"DELETE FROM {table.name}")
+                self.clear(cursor, table)
                 written = rows.changed.get(table.name, {})
                 encoded = [self._encoded(table, r) for r in written.values() if r is not None]
                 if encoded:
