@@ -22,6 +22,12 @@ def household_id(code: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/households/{code}")
 
 
+def _sorted(tags: frozenset[Tag]) -> tuple[Tag, ...]:
+    """Household events carry the grid and the tags after the change: a view counting
+    visits due and done by grid and tag needs no table of 180,000 households."""
+    return tuple(sorted(tags))
+
+
 class Household(Aggregate):
     @staticmethod
     def create_id(code: str) -> UUID:
@@ -92,28 +98,30 @@ class Household(Aggregate):
         self._require_present(Action.REGISTER_HOUSEHOLD, by)
         if tag in self.tags:
             raise RuleBroken(f"household {self.code} is already tagged {tag.label}")
-        self._tagged(tag=tag, by=by, at=at)
+        self._tagged(tag=tag, grid=self.grid, tags=_sorted(self.tags | {tag}), by=by, at=at)
 
     @event("HouseholdTagged")
-    def _tagged(self, tag: Tag, by: Actor, at: datetime) -> None:
-        self.tags = self.tags | {Tag(tag)}
+    def _tagged(self, tag: Tag, grid: str, tags: tuple[Tag, ...], by: Actor, at: datetime) -> None:
+        self.tags = frozenset(Tag(t) for t in tags)
 
     def untag(self, tag: Tag, by: Actor, at: datetime) -> None:
         self._require_present(Action.REGISTER_HOUSEHOLD, by)
         if tag not in self.tags:
             raise RuleBroken(f"household {self.code} is not tagged {tag.label}")
-        self._untagged(tag=tag, by=by, at=at)
+        self._untagged(tag=tag, grid=self.grid, tags=_sorted(self.tags - {tag}), by=by, at=at)
 
     @event("HouseholdUntagged")
-    def _untagged(self, tag: Tag, by: Actor, at: datetime) -> None:
-        self.tags = self.tags - {Tag(tag)}
+    def _untagged(
+        self, tag: Tag, grid: str, tags: tuple[Tag, ...], by: Actor, at: datetime
+    ) -> None:
+        self.tags = frozenset(Tag(t) for t in tags)
 
     def move_out(self, by: Actor, at: datetime) -> None:
         self._require_present(Action.REGISTER_HOUSEHOLD, by)
-        self._moved_out(by=by, at=at)
+        self._moved_out(grid=self.grid, tags=_sorted(self.tags), by=by, at=at)
 
     @event("HouseholdMovedOut")
-    def _moved_out(self, by: Actor, at: datetime) -> None:
+    def _moved_out(self, grid: str, tags: tuple[Tag, ...], by: Actor, at: datetime) -> None:
         self.moved_out = True
 
     # 走访 visit ----------------------------------------------------------------------------
@@ -136,7 +144,13 @@ class Household(Aggregate):
             )
         number = len(self.visits) + 1
         self._visit_recorded(
-            visit=number, grid=self.grid, findings=findings.strip(), needs=needs, by=by, at=at
+            visit=number,
+            grid=self.grid,
+            tags=_sorted(self.tags),
+            findings=findings.strip(),
+            needs=needs,
+            by=by,
+            at=at,
         )
         return number
 
@@ -145,6 +159,7 @@ class Household(Aggregate):
         self,
         visit: int,
         grid: str,
+        tags: tuple[Tag, ...],
         findings: str,
         needs: tuple[Need, ...],
         by: Actor,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from domain.events import topics_of
 from projections.records import decode
-from projections.runner import BATCH, Log, ProjectionRunner, bulk
+from projections.runner import BATCH, Log, bulk
+from projections.view import View
 
 PAGE = BATCH * 10
 
@@ -25,10 +27,12 @@ class Rebuild:
         return self.rebuild / self.raw
 
 
-def bench_rebuild(log: Log, runner: ProjectionRunner, repeat: int = 3) -> Rebuild:
+def bench_rebuild(
+    log: Log, views: Sequence[View], rebuild: Callable[[], object], repeat: int = 3
+) -> Rebuild:
     """Median of `repeat` runs of each: the raw read and decode of the events the views
-    read, then a rebuild of all views from position 0 through the runner."""
-    names = sorted({name for view in runner.views for name in view.events})
+    read, in one process, then `rebuild()` of all views from position 0."""
+    names = sorted({name for view in views for name in view.events})
     topics = topics_of(names)
     raws, rebuilds, count = [], [], 0
     for _ in range(repeat):
@@ -37,7 +41,7 @@ def bench_rebuild(log: Log, runner: ProjectionRunner, repeat: int = 3) -> Rebuil
             count = _read_and_decode(log, topics)
         raws.append(count / (time.perf_counter() - started))
         started = time.perf_counter()
-        runner.rebuild()
+        rebuild()
         rebuilds.append(count / (time.perf_counter() - started))
     return Rebuild(count, statistics.median(raws), statistics.median(rebuilds))
 

@@ -32,7 +32,14 @@ def build_projections(
     settings: Settings, app: GridCenter, bus: Bus | None = None, batch: int = BATCH
 ) -> ProjectionRunner:
     """The runner of every view, its tables in the events' own database."""
+    return ProjectionRunner(
+        event_log(app), open_view_store(settings.database_url), VIEWS, bus, batch
+    )
+
+
+def event_log(app: GridCenter) -> EventLog:
+    """The application's log, as the views and the benchmarks read it."""
     log = app.recorder
     if not isinstance(log, EventLog):
-        raise TypeError("views follow the log of infra.event_store")
-    return ProjectionRunner(log, open_view_store(settings.database_url), VIEWS, bus, batch)
+        raise TypeError("the views need the log of infra.event_store")
+    return log

@@ -62,8 +62,8 @@ class MonthRow:
 
 reports = Table("monthly_analysis_reports", ReportRow, key=("id",))
 counts = Table("monthly_analysis_counts", CountRow, key=("month", "grid", "category", "channel"))
-months_table = Table("monthly_analysis_months", MonthRow, key=("month",))
-tables = (reports, counts, months_table)
+totals = Table("monthly_analysis_months", MonthRow, key=("month",))
+tables = (reports, counts, totals)
 events = frozenset({"CaseReported", "CaseFiled"})
 
 
@@ -78,12 +78,13 @@ def apply(record: Record, rows: Rows) -> None:
         _count(rows, before, -1)
     _count(rows, after, 1)
     if before is None:
-        total = rows.get(months_table, (after.month,)) or MonthRow(after.month, 0)
-        rows.put(months_table, MonthRow(after.month, total.reports + 1))
+        total = rows.get(totals, (after.month,)) or MonthRow(after.month, 0)
+        rows.put(totals, MonthRow(after.month, total.reports + 1))
     rows.tell(name, after.month)
 
 
 def evolve(row: ReportRow | None, record: Record) -> ReportRow | None:
+    """Where the report counts after the event."""
     if record.name == "CaseReported":
         return ReportRow(
             id=record.id,
@@ -163,7 +164,7 @@ def analysis(store: ViewStore, month: str, area: str | None = None) -> Analysis:
 
 def months(store: ViewStore) -> list[str]:
     """The months with reports, oldest first."""
-    return [row.month for row in store.select(months_table, Page(order="month"))]
+    return [row.month for row in store.select(totals, Page(order="month"))]
 
 
 def previous_month(month: str) -> str:

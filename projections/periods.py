@@ -39,7 +39,8 @@ def period_end(start: date, kind: str) -> date:
 
 def month(at: datetime) -> str:
     """'2026-03'"""
-    return local_day(at).strftime("%Y-%m")
+    day = local_day(at)
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def quarter(at: datetime) -> str:

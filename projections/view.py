@@ -8,10 +8,11 @@ and commits the changes with the view's position in one transaction."""
 from __future__ import annotations
 
 import dataclasses
+import operator
 import types
 import typing
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -36,11 +37,13 @@ class Table:
     row: type[Any]
     key: tuple[str, ...]
     columns: tuple[Column, ...] = ()
+    _values: Callable[[Any], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         hints = typing.get_type_hints(self.row)
         columns = tuple(_column(f.name, hints[f.name]) for f in dataclasses.fields(self.row))
         object.__setattr__(self, "columns", columns)
+        object.__setattr__(self, "_values", operator.attrgetter(*(c.name for c in columns)))
         missing = set(self.key) - {c.name for c in columns}
         if missing:
             raise ValueError(f"table {self.name}: key columns {missing} are not row fields")
@@ -49,7 +52,7 @@ class Table:
         return tuple(getattr(row, name) for name in self.key)
 
     def values(self, row: Any) -> tuple[Any, ...]:
-        return tuple(getattr(row, c.name) for c in self.columns)
+        return self._values(row)
 
     def make(self, values: Iterable[Any]) -> Any:
         return self.row(*values)

@@ -10,22 +10,23 @@ Rules:
   due: visiting one household more often does not make up for another not visited.
 - A household counts under each of its tags, under "key" if it is a key household, and
   under "all". Dues follow the current tags. A tag change also moves the household's
-  capped visits of its latest quarter (the quarter of the change, or a later one it was
-  already visited in) to its new tags, so done never exceeds due within a tag; earlier
-  quarters keep the figures they had.
+  capped visits of the quarter it happens in to its new tags, so done never exceeds due
+  under a tag; earlier quarters keep the figures they had.
 - A household that moved out drops out: from the dues, and its visits from the done
   count of the quarter it moved out in.
-- The due side is kept per grid and tag, not per quarter, so a quarter with no visits
-  yet already shows its due; figures are read for the quarter of `now`, on a view folded
-  up to `now` (time travel folds up to a past instant).
+- Household events carry their grid and tags, so the view keeps no table of households:
+  only counters per grid, per grid and quarter, and the visits of visited households.
+- The due side is kept per grid, not per quarter, so a quarter with no visits yet already
+  shows its due; figures are read for the quarter of `now`, on a view folded up to `now`
+  (time travel folds up to a past instant).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from domain.visits import Tag, is_key_household, visits_due_a_year
 from projections.periods import quarter
@@ -41,44 +42,39 @@ ALL, KEY = "all", "key"
 
 
 @dataclass(frozen=True)
-class HouseholdRow:
-    """A household present in its grid and its visits in the latest quarter it was in."""
+class GridRow:
+    """The due side of a grid, by tag: households and the visits they are due a quarter.
+    One row a grid keeps registering a household to one read and one write."""
+
+    grid: str
+    households: dict[str, int]
+    due: dict[str, int]
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    """Visits done in a grid in a quarter, by tag, each household's capped at its due."""
+
+    grid: str
+    quarter: str
+    done: dict[str, int]
+
+
+@dataclass(frozen=True)
+class VisitsRow:
+    """A visited household's visits in one quarter: only visited households have rows,
+    since household events carry their grid and tags."""
 
     id: str
-    code: str
-    grid: str
-    tags: tuple[str, ...]
-    key: bool
-    due: int  # visits due a quarter
-    quarter: str  # '2026Q1': the latest quarter the household was seen in
-    visits: int  # visits in that quarter
-    last_visit: datetime | None = None
-
-
-@dataclass(frozen=True)
-class DueRow:
-    """Households of a grid under a tag, and the visits they are due each quarter."""
-
-    grid: str
-    tag: str
-    households: int
-    due: int
-
-
-@dataclass(frozen=True)
-class DoneRow:
-    """Visits done in a grid under a tag in a quarter, each household's capped at its due."""
-
-    grid: str
-    tag: str
     quarter: str
-    done: int
+    grid: str
+    visits: int
 
 
-households = Table("visit_coverage_households", HouseholdRow, key=("id",))
-dues = Table("visit_coverage_due", DueRow, key=("grid", "tag"))
-done = Table("visit_coverage_done", DoneRow, key=("grid", "tag", "quarter"))
-tables = (households, dues, done)
+grids = Table("visit_coverage_grids", GridRow, key=("grid",))
+quarters = Table("visit_coverage_quarters", QuarterRow, key=("grid", "quarter"))
+visits = Table("visit_coverage_visits", VisitsRow, key=("id", "quarter"))
+tables = (grids, quarters, visits)
 events = frozenset(
     {
         "HouseholdRegistered",
@@ -91,101 +87,98 @@ events = frozenset(
 
 
 def apply(record: Record, rows: Rows) -> None:
-    """Fold the household's row, then move the counters by what it changed."""
-    stored: HouseholdRow | None = rows.get(households, (record.id,))
-    before = None if stored is None else _in_quarter(stored, quarter(record.at))
-    after = evolve(before, record)
-    if after is not None:
-        rows.put(households, after)
-    elif stored is not None:
-        rows.delete(households, (record.id,))
-    _recount(rows, before, after)
-
-
-def evolve(row: HouseholdRow | None, record: Record) -> HouseholdRow | None:
-    """The household after the event; `row` is already in the event's quarter."""
-    if record.name == "HouseholdRegistered":
-        return _tagged(
-            HouseholdRow(
-                id=record.id,
-                code=record["code"],
-                grid=record["grid"],
-                tags=(),
-                key=False,
-                due=0,
-                quarter=quarter(record.at),
-                visits=0,
-            ),
-            record["tags"],
-        )
-    if row is None:
-        return None  # a household this view never saw registered, or one that moved out
+    """Move the grid's counters by what the event changed for its household."""
+    grid, tags = record["grid"], tuple(record["tags"])
     match record.name:
-        case "VisitRecorded":
-            return dataclasses.replace(row, visits=row.visits + 1, last_visit=record.at)
-        case "HouseholdTagged":
-            return _tagged(row, {*row.tags, record["tag"]})
-        case "HouseholdUntagged":
-            return _tagged(row, set(row.tags) - {record["tag"]})
+        case "HouseholdRegistered":
+            _add_due(rows, grid, tags, 1)
+        case "HouseholdTagged" | "HouseholdUntagged":
+            tag = record["tag"]
+            before = (*tags, tag) if record.name == "HouseholdUntagged" else _without(tags, tag)
+            seen = _visits(rows, record)
+            _add_due(rows, grid, before, -1)
+            _add_done(rows, grid, seen, before, -1)
+            _add_due(rows, grid, tags, 1)
+            _add_done(rows, grid, seen, tags, 1)
         case "HouseholdMovedOut":
-            return None
-        case _:
-            return row
+            _add_due(rows, grid, tags, -1)
+            _add_done(rows, grid, _visits(rows, record), tags, -1)
+        case "VisitRecorded":
+            seen = _visits(rows, record)
+            due = _profile(tags)[2]
+            now = VisitsRow(record.id, quarter(record.at), grid, (seen.visits if seen else 0) + 1)
+            rows.put(visits, now)
+            if now.visits <= due:
+                _count(rows, quarters, (grid, now.quarter), _profile(tags)[1], 1)
+    rows.tell(name, grid)
 
 
 def due_a_quarter(tags: Iterable[str]) -> int:
     """A year's visits due divided by four, rounded up."""
-    return -(-visits_due_a_year(frozenset(Tag(t) for t in tags)) // 4)
+    return _profile(tuple(tags))[2]
 
 
-def _tagged(row: HouseholdRow, tags: Iterable[str]) -> HouseholdRow:
-    chosen = tuple(sorted(tags))
-    key = is_key_household(frozenset(Tag(t) for t in chosen))
-    return dataclasses.replace(row, tags=chosen, key=key, due=due_a_quarter(chosen))
+@cache
+def _profile(tags: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], int]:
+    """(the tags in order, the tags it counts under, visits due a quarter). Households
+    share a few dozen tag sets, so each is worked out once."""
+    known = frozenset(Tag(t) for t in tags)
+    ordered = tuple(sorted(tag.value for tag in known))
+    groups = (ALL, KEY, *ordered) if is_key_household(known) else (ALL, *ordered)
+    return ordered, groups, -(-visits_due_a_year(known) // 4)
 
 
-def _in_quarter(row: HouseholdRow, current: str) -> HouseholdRow:
-    """The row as of a later quarter starts that quarter with no visits; the quarter it
-    leaves keeps its counts."""
-    if row.quarter >= current:
-        return row
-    return dataclasses.replace(row, quarter=current, visits=0)
+def _without(tags: tuple[str, ...], tag: str) -> tuple[str, ...]:
+    return tuple(t for t in tags if t != tag)
 
 
-def _groups(row: HouseholdRow) -> tuple[str, ...]:
-    return (ALL, KEY, *row.tags) if row.key else (ALL, *row.tags)
+def _visits(rows: Rows, record: Record) -> VisitsRow | None:
+    """The household's visits in the quarter of the event, if it was visited in it."""
+    found: VisitsRow | None = rows.get(visits, (record.id, quarter(record.at)))
+    return found
 
 
-def _recount(rows: Rows, before: HouseholdRow | None, after: HouseholdRow | None) -> None:
-    """Take the household's old share out of the counters and put its new one in. Both
-    rows are of one household in one quarter, so only that quarter's done count moves."""
-    changes: dict[str, list[int]] = {}  # tag -> [households, due, done]
-    for row, sign in ((before, -1), (after, 1)):
-        if row is not None:
-            capped = min(row.visits, row.due)
-            for tag in _groups(row):
-                change = changes.setdefault(tag, [0, 0, 0])
-                change[0] += sign
-                change[1] += sign * row.due
-                change[2] += sign * capped
-    one = after or before
-    if one is None:
+def _add_due(rows: Rows, grid: str, tags: tuple[str, ...], sign: int) -> None:
+    """A household coming (+1) or going (-1): the grid's households and dues by tag."""
+    _, groups, due = _profile(tags)
+    found: GridRow | None = rows.get(grids, (grid,))
+    counts = {} if found is None else dict(found.households)
+    owed = {} if found is None else dict(found.due)
+    for tag in groups:
+        counts[tag] = counts.get(tag, 0) + sign
+        owed[tag] = owed.get(tag, 0) + sign * due
+        if not counts[tag]:
+            del counts[tag], owed[tag]
+    if counts:
+        rows.put(grids, GridRow(grid, counts, owed))
+    else:
+        rows.delete(grids, (grid,))
+
+
+def _add_done(
+    rows: Rows, grid: str, seen: VisitsRow | None, tags: tuple[str, ...], sign: int
+) -> None:
+    """A household's capped visits of a quarter coming or going under its tags."""
+    if seen is not None:
+        _, groups, due = _profile(tags)
+        _count(rows, quarters, (grid, seen.quarter), groups, sign * min(seen.visits, due))
+
+
+def _count(
+    rows: Rows, table: Table, key: tuple[str, str], groups: tuple[str, ...], change: int
+) -> None:
+    if not change:
         return
-    grid, period = one.grid, one.quarter
-    for tag, (count, due, visits) in changes.items():
-        if count or due:
-            owed = rows.get(dues, (grid, tag)) or DueRow(grid, tag, 0, 0)
-            if owed.households + count:
-                rows.put(dues, DueRow(grid, tag, owed.households + count, owed.due + due))
-            else:
-                rows.delete(dues, (grid, tag))
-        if visits:
-            made = rows.get(done, (grid, tag, period)) or DoneRow(grid, tag, period, 0)
-            if made.done + visits:
-                rows.put(done, DoneRow(grid, tag, period, made.done + visits))
-            else:
-                rows.delete(done, (grid, tag, period))
-    rows.tell(name, grid)
+    found: QuarterRow | None = rows.get(table, key)
+    done = {} if found is None else dict(found.done)
+    for tag in groups:
+        done[tag] = done.get(tag, 0) + change
+        if not done[tag]:
+            del done[tag]
+    if done:
+        rows.put(table, QuarterRow(key[0], key[1], done))
+    else:
+        rows.delete(table, key)
 
 
 # Reading ------------------------------------------------------------------------------------
@@ -222,18 +215,23 @@ def grid(store: ViewStore, code: str, now: datetime) -> Coverage:
 
 
 def _covered(store: ViewStore, area: str, period: str, where: tuple[Where, ...]) -> Coverage:
-    owed: dict[str, list[int]] = {}  # tag -> [households, due]
-    for row in store.select(dues, Page(where=where)):
-        counts = owed.setdefault(row.tag, [0, 0])
-        counts[0] += row.households
-        counts[1] += row.due
+    counts: dict[str, int] = {}
+    owed: dict[str, int] = {}
+    for row in store.select(grids, Page(where=where)):
+        _sum(counts, row.households)
+        _sum(owed, row.due)
     made: dict[str, int] = {}
-    for row in store.select(done, Page(where=(*where, Where("quarter", "=", period)))):
-        made[row.tag] = made.get(row.tag, 0) + row.done
-    tags = sorted({ALL} | owed.keys() | made.keys(), key=lambda t: (t != ALL, t != KEY, t))
+    for found in store.select(quarters, Page(where=(*where, Where("quarter", "=", period)))):
+        _sum(made, found.done)
+    tags = sorted({ALL} | counts.keys() | made.keys(), key=lambda t: (t != ALL, t != KEY, t))
     figures = []
     for tag in tags:
-        count, due = owed.get(tag, [0, 0])
-        visits = made.get(tag, 0)
-        figures.append(TagCoverage(tag, count, due, visits, visits / due if due else None))
+        due, visits = owed.get(tag, 0), made.get(tag, 0)
+        share = visits / due if due else None
+        figures.append(TagCoverage(tag, counts.get(tag, 0), due, visits, share))
     return Coverage(area, period, tuple(figures))
+
+
+def _sum(total: dict[str, int], more: dict[str, int]) -> None:
+    for tag, count in more.items():
+        total[tag] = total.get(tag, 0) + count

@@ -65,6 +65,10 @@ class EventLog(ProcessRecorder):
         (position, originator id as 32 hex digits, version, topic, state)."""
 
     @abstractmethod
+    def count_topics(self) -> dict[str, int]:
+        """How many events of each topic the log holds (for planning whole-log work)."""
+
+    @abstractmethod
     def select_history(self, originator_id: UUID, after: int | None = None) -> list[Notification]:
         """One aggregate's events after position `after`, in version order."""
 

@@ -7,6 +7,7 @@ it behaves the same on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from threading import Lock
 from typing import Any
@@ -123,6 +124,10 @@ class MemoryEventLog(EventLog):
                 after, limit, topics=topics, inclusive_of_start=False
             )
         ]
+
+    def count_topics(self) -> dict[str, int]:
+        with self._lock:
+            return dict(Counter(n.topic for n in self._events))
 
     def max_notification_id(self) -> int | None:
         with self._lock:

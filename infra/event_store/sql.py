@@ -110,6 +110,12 @@ class SQLEventLog(EventLog):
             )
         ]
 
+    def count_topics(self) -> dict[str, int]:
+        return {
+            topic: int(count)
+            for topic, count in self.fetch("SELECT topic, COUNT(*) FROM events GROUP BY topic", ())
+        }
+
     def max_notification_id(self) -> int | None:
         return self._scalar("SELECT MAX(position) FROM events", ())
 

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
+import orjson
 import psycopg
-from psycopg.types.json import Jsonb
+from psycopg.types.json import Jsonb, set_json_dumps
 from psycopg_pool import ConnectionPool
 
 from projections.store.sql import SQLViewStore, json_value, utc
@@ -20,8 +21,13 @@ _BINARY = {
 }  # fmt: skip
 
 
+def _configure(connection: psycopg.Connection[Any]) -> None:
+    set_json_dumps(orjson.dumps, connection)  # several times faster than the stdlib's
+
+
 class PostgresViewStore(SQLViewStore):
     mark = "%s"
+    converted = frozenset({"json", "time"})
     types: ClassVar[dict[str, str]] = {
         "text": "TEXT", "int": "BIGINT", "real": "DOUBLE PRECISION", "bool": "BOOLEAN",
         "time": "TIMESTAMPTZ", "json": "JSONB",
@@ -30,7 +36,7 @@ class PostgresViewStore(SQLViewStore):
     def __init__(self, url: str) -> None:
         super().__init__()
         self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
-            url, min_size=1, max_size=8, open=True, name="gridcenter-views"
+            url, min_size=1, max_size=8, open=True, name="gridcenter-views", configure=_configure
         )
 
     @contextmanager

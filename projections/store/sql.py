@@ -20,9 +20,15 @@ Cursor = Any
 class SQLViewStore(ViewStore):
     mark: ClassVar[str]  # the driver's placeholder
     types: ClassVar[Mapping[str, str]]  # column kind -> SQL type
+    converted: ClassVar[frozenset[str]]  # column kinds the driver does not take as they are
 
     def __init__(self) -> None:
         self.known: dict[str, Table] = {}
+        self._conversions: dict[str, list[tuple[int, Column]]] = {}
+
+    def converts(self, column: Column) -> bool:
+        """Whether values of this column need `encode` on their way in."""
+        return column.kind in self.converted
 
     @abstractmethod
     def transaction(self) -> AbstractContextManager[Cursor]:
@@ -183,9 +189,20 @@ class SQLViewStore(ViewStore):
         return tuple(self.encode(columns[n], v) for n, v in zip(table.key, key, strict=True))
 
     def _encoded(self, table: Table, row: Any) -> tuple[Any, ...]:
-        return tuple(
-            self.encode(c, v) for c, v in zip(table.columns, table.values(row), strict=True)
-        )
+        """A row's values as the driver takes them; only the columns whose kind needs it
+        are converted (a rebuild encodes hundreds of thousands of rows)."""
+        values = table.values(row)
+        convert = self._conversions.get(table.name)
+        if convert is None:
+            convert = self._conversions[table.name] = [
+                (i, c) for i, c in enumerate(table.columns) if self.converts(c)
+            ]
+        if not convert:
+            return values
+        changed = list(values)
+        for index, column in convert:
+            changed[index] = self.encode(column, changed[index])
+        return tuple(changed)
 
     def _row(self, table: Table, found: Sequence[Any]) -> Any:
         return table.make(self.decode(c, v) for c, v in zip(table.columns, found, strict=True))

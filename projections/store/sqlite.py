@@ -18,6 +18,7 @@ from projections.view import Column
 
 class SQLiteViewStore(SQLViewStore):
     mark = "?"
+    converted = frozenset({"json", "time", "bool"})
     types: ClassVar[dict[str, str]] = {
         "text": "TEXT", "int": "INTEGER", "real": "REAL", "bool": "INTEGER",
         "time": "TEXT", "json": "TEXT",
