@@ -32,7 +32,7 @@ from infra.demo.city import plan_city
 from infra.demo.seed import seed_city
 from infra.demo.simulator import Simulator, any_cases, open_cases
 from infra.history import Entry, History, Query
-from infra.rebuild import rebuild
+from infra.rebuild import Rebuilder
 from infra.settings import Settings, SettingsInvalid
 from infra.watcher import DeadlineWatch
 from projections.runner import BATCH
@@ -272,8 +272,11 @@ def projections_rebuild(
         if unknown:
             console.print(f"[red]no view {', '.join(unknown)}[/red]; views: {', '.join(known)}")
             raise typer.Exit(2)
-        with console.status(f"rebuilding {', '.join(names or known)} …"):
-            head = rebuild(settings, event_log(app), runner, names or None, workers)
+        with (
+            console.status(f"rebuilding {', '.join(names or known)} …"),
+            Rebuilder(settings, event_log(app), runner, workers) as rebuilder,
+        ):
+            head = rebuilder.rebuild(names or None)
         console.print(f"rebuilt {', '.join(names or known)} up to position {head:,}")
 
 
@@ -292,13 +295,12 @@ def bench_projections(
             _history(app, datetime.now(UTC) - timedelta(days=history), rate=240, seed=2004)
         runner = build_projections(settings, app)
         log = event_log(app)
-        result = bench_rebuild(
-            log, runner.views, lambda: rebuild(settings, log, runner, None, workers), repeat
-        )
+        with Rebuilder(settings, log, runner, workers) as rebuilder:
+            result = bench_rebuild(log, runner.views, rebuilder.rebuild, repeat)
         console.print(
             f"{result.events:,} events the views read, median of {repeat}:\n"
             f"  raw read + decode (1 process)          {result.raw:>9,.0f} events/s\n"
-            f"  rebuild of all views ({workers} processes)   {result.rebuild:>9,.0f} events/s"
+            f"  rebuild of all views ({workers} processes)  {result.rebuild:>9,.0f} events/s"
             f"  ({result.share:.0%} of raw)"
         )
 
