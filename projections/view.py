@@ -38,24 +38,34 @@ class Table:
     key: tuple[str, ...]
     columns: tuple[Column, ...] = ()
     _values: Callable[[Any], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
+    _key: Callable[[Any], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         hints = typing.get_type_hints(self.row)
         columns = tuple(_column(f.name, hints[f.name]) for f in dataclasses.fields(self.row))
         object.__setattr__(self, "columns", columns)
-        object.__setattr__(self, "_values", operator.attrgetter(*(c.name for c in columns)))
+        object.__setattr__(self, "_values", _getter(tuple(c.name for c in columns)))
+        object.__setattr__(self, "_key", _getter(self.key))
         missing = set(self.key) - {c.name for c in columns}
         if missing:
             raise ValueError(f"table {self.name}: key columns {missing} are not row fields")
 
     def key_of(self, row: Any) -> Key:
-        return tuple(getattr(row, name) for name in self.key)
+        return self._key(row)
 
     def values(self, row: Any) -> tuple[Any, ...]:
         return self._values(row)
 
     def make(self, values: Iterable[Any]) -> Any:
         return self.row(*values)
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """Attribute values as a tuple, at C speed; `attrgetter` of one name gives a bare value."""
+    if len(names) == 1:
+        one = operator.attrgetter(names[0])
+        return lambda row: (one(row),)
+    return operator.attrgetter(*names)
 
 
 def _column(name: str, hint: Any) -> Column:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from projections.periods import local_day
 from projections.view import Rows, Table
@@ -117,5 +118,7 @@ def count(found: list[Item], rows: Rows) -> None:
         rows.tell(NAME, f"{key[0]}/{key[1]}")
 
 
+@lru_cache(maxsize=1 << 16)
 def day_of(at: datetime) -> str:
+    """Cached: a survey records thousands of events at one instant."""
     return local_day(at).isoformat()
