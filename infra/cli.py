@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
-from threading import Event
+from threading import Event, Thread
 from typing import Annotated
 
 import typer
@@ -119,8 +119,22 @@ def demo(
         now = datetime.now(UTC)
         start = now if any_cases(app) else now - timedelta(days=history)
         simulator = _history(app, start, rate, seed)
-        console.print(f"[bold]live[/bold]: {rate:g} reports an hour; Ctrl-C stops")
-        _live(app, simulator, seconds)
+        runner = build_projections(settings, app)
+        with _progress() as bars:
+            task = bars.add_task("views", total=None)
+            runner.catch_up(lambda at, head: bars.update(task, completed=at, total=head))
+        stop = Event()
+        views = Thread(target=runner.run, args=(stop,), name="views", daemon=True)
+        views.start()
+        console.print(
+            f"[bold]live[/bold]: {rate:g} reports an hour, views kept current; Ctrl-C stops"
+        )
+        try:
+            _live(app, simulator, seconds)
+        finally:
+            stop.set()
+            views.join(timeout=30)
+        console.print(f"views at position {runner.position:,}")
 
 
 def _history(app: GridCenter, start: datetime, rate: float, seed: int) -> Simulator:
