@@ -1,9 +1,23 @@
 """The views: deterministic folds of the log that every screen and report reads."""
 
-from projections import assessment, case_board, monthly_analysis, visit_coverage
+from projections import (
+    assessment,
+    case_board,
+    grid_status,
+    monthly_analysis,
+    visit_coverage,
+    workload,
+)
 from projections.view import View
 
-VIEWS: tuple[View, ...] = (case_board, visit_coverage, monthly_analysis, assessment)
+VIEWS: tuple[View, ...] = (
+    case_board,
+    grid_status,
+    workload,
+    visit_coverage,
+    assessment,
+    monthly_analysis,
+)
 """Every view, by name in `view.name`; the runner folds them all in one pass."""
 
 __all__ = ["VIEWS"]

@@ -60,6 +60,13 @@ class Table:
         return self.row(*values)
 
 
+def _working_copy(row: Any) -> Any:
+    fields = {k: v.copy() if isinstance(v, dict) else v for k, v in row.__dict__.items()}
+    copy = object.__new__(type(row))
+    object.__setattr__(copy, "__dict__", fields)
+    return copy
+
+
 def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
     """Attribute values as a tuple, at C speed; `attrgetter` of one name gives a bare value."""
     if len(names) == 1:
@@ -107,6 +114,7 @@ class Rows:
         self._source, self._notices = source, notices
         self.changed: dict[str, dict[Key, Any | None]] = {}
         self.touched: dict[str, set[Any]] = {}  # view name -> keys for the change notice
+        self._owned: dict[str, set[Key]] = {}  # working copies only this batch holds
 
     def get(self, table: Table, key: Key) -> Any | None:
         written = self.changed.get(table.name)
@@ -115,10 +123,28 @@ class Rows:
         return None if self._source is None else self._source.fetch(table, key)
 
     def put(self, table: Table, row: Any) -> None:
-        self.changed.setdefault(table.name, {})[table.key_of(row)] = row
+        key = table.key_of(row)
+        self.changed.setdefault(table.name, {})[key] = row
+        self._owned.get(table.name, set()).discard(key)
 
     def delete(self, table: Table, key: Key) -> None:
         self.changed.setdefault(table.name, {})[key] = None
+        self._owned.get(table.name, set()).discard(key)
+
+    def edit(self, table: Table, key: Key, make: Callable[[], Any]) -> Any:
+        """A working copy of a row that this batch alone holds and may change in place:
+        its dict fields are copies, and it is the row committed. `make()` gives the row
+        when there is none. Counters use it: a rebuild then copies a counter row once,
+        not once for every event that counts in it."""
+        owned = self._owned.setdefault(table.name, set())
+        written = self.changed.setdefault(table.name, {})
+        if key in owned:
+            return written[key]
+        found = written[key] if key in written else self.get(table, key)
+        row = make() if found is None else _working_copy(found)
+        written[key] = row
+        owned.add(key)
+        return row
 
     def update(
         self,

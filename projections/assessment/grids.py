@@ -67,22 +67,14 @@ def _duty_changed(
     """The grid as it stands now; the first change of a later day keeps how it stood at
     the end of the day before. (A change recorded late, dated before the grid's last
     change, counts from the day of that last change.)"""
-    day, old = day_of(r.at), rows.get(duties, (grid,))
-    if old is None:
-        rows.put(duties, GridDuty(grid, day, worker, households, visits_due))
-    else:
-        if day > old.day:
-            rows.put(duty_days, old)
-        rows.put(
-            duties,
-            changed(
-                old,
-                day=max(day, old.day),
-                worker=worker or old.worker,
-                households=old.households + households,
-                visits_due=old.visits_due + visits_due,
-            ),
-        )
+    day = day_of(r.at)
+    duty = rows.edit(duties, (grid,), lambda: GridDuty(grid, day, worker, 0, 0))
+    if day > duty.day:
+        rows.put(duty_days, changed(duty))  # how it stood at the end of its last day
+        duty.day = day
+    duty.worker = worker or duty.worker
+    duty.households += households
+    duty.visits_due += visits_due
     rows.tell(NAME, f"grid/{grid}")
 
 

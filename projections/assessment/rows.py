@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from projections.periods import local_day
 from projections.view import Rows, Table
@@ -55,10 +55,11 @@ class CaseFacts:
     verify_duty: str | None = None  # the grid's worker on duty when it was handled
 
 
-@dataclass(frozen=True)
+@dataclass
 class GridDuty:
     """A grid as it stood at the end of a local day on which it changed: its worker on
-    duty, households and the visits they are due a year."""
+    duty, households and the visits they are due a year. Not frozen: the fold edits its
+    working copy in place (`Rows.edit`) rather than copy it for every household."""
 
     grid: str
     day: str
@@ -101,19 +102,15 @@ def count(found: list[Item], rows: Rows) -> None:
         else:
             amounts[counter] = amounts.get(counter, 0) + n
     for key, amounts in by_tally.items():
-        row = rows.get(tallies, key)
-        counts = {} if row is None else row.counts.copy()
+        subject, code, day = key
+        counts = rows.edit(tallies, key, partial(Tally, subject, code, day, {})).counts
         for counter, n in amounts.items():
             total = counts.get(counter, 0) + n
             if total:
                 counts[counter] = total
             else:
                 counts.pop(counter, None)
-        if row is not None and counts == row.counts:
-            continue
-        if counts:
-            rows.put(tallies, Tally(*key, counts))
-        else:
+        if not counts:
             rows.delete(tallies, key)
         rows.tell(NAME, f"{key[0]}/{key[1]}")
 

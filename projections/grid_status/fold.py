@@ -1,0 +1,180 @@
+"""The fold of the grid status: one row a grid, with counts of its open cases kept as the
+cases move, and one row an open case, with the deadline its clock runs to, so that what
+is overdue or due soon is read at any instant without touching the fold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from projections.records import Record
+from projections.view import Rows, Table, changed
+
+NAME = "grid_status"
+CLOCK_RUNS = frozenset({"dispatched", "accepted", "rework"})
+"""The stages in which the department owes an answer and the deadline clock runs."""
+
+
+@dataclass(frozen=True)
+class GridRow:
+    code: str
+    name_zh: str = ""
+    name_en: str = ""
+    households: int = 0
+    population: int = 0
+    worker: str | None = None  # staff id of the grid worker on duty
+    team: tuple[str, ...] = ()
+    staffed_at: datetime | None = None
+    retired_at: datetime | None = None
+    last_report: datetime | None = None
+    last_visit: datetime | None = None
+    stages: dict[str, int] = field(default_factory=dict)  # open cases by stage, no zeros
+    urgent: int = 0  # open urgent cases
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """An open case: what moves its grid's counts, and its deadline for the read side."""
+
+    id: str
+    grid: str
+    stage: str
+    urgent: bool = False
+    suspended: bool = False
+    deadline: datetime | None = None  # the deadline in force, while dispatched
+    due: datetime | None = None  # the deadline while the clock runs
+
+
+grid_rows = Table("grid_status_grids", GridRow, key=("code",))
+open_cases = Table("grid_status_cases", CaseRow, key=("id",))
+GRID_EVENTS = frozenset({"GridDrawn", "GridRetired", "GridStaffed", "VisitRecorded"})
+events = GRID_EVENTS | frozenset(
+    {
+        "CaseReported",
+        "CaseFiled",
+        "CaseRejected",
+        "CaseMerged",
+        "CaseDispatched",
+        "CaseAccepted",
+        "CaseReturned",
+        "CaseHandled",
+        "ExtensionGranted",
+        "CaseSuspended",
+        "CaseResumed",
+        "CaseVerified",
+        "ReworkOrdered",
+        "CaseResolvedOnSpot",
+        "CaseClosed",
+    }
+)
+
+
+def apply(record: Record, rows: Rows) -> None:
+    if record.name in GRID_EVENTS:
+        code = record["grid"] if record.name == "VisitRecorded" else record["code"]
+        rows.put(grid_rows, evolve_grid(rows.get(grid_rows, (code,)) or GridRow(code), record))
+        rows.tell(NAME, code)
+        return
+    old: CaseRow | None = rows.get(open_cases, (record.id,))
+    new = evolve(old, record)
+    if new is not None:
+        rows.put(open_cases, new)
+        code = new.grid
+    elif old is not None:
+        rows.delete(open_cases, (record.id,))
+        code = old.grid
+    else:
+        return  # an event of a case this view never saw reported
+    before, after = _counted(old), _counted(new)
+    if before != after:
+        grid: GridRow = rows.get(grid_rows, (code,)) or GridRow(code)
+        grid = _recount(grid, before, after)
+        if old is None:
+            grid = changed(grid, last_report=latest(grid.last_report, record.at))
+        rows.put(grid_rows, grid)
+    rows.tell(NAME, code)
+
+
+def evolve_grid(row: GridRow, record: Record) -> GridRow:
+    match record.name:
+        case "GridDrawn":
+            return changed(
+                row,
+                name_zh=record["name_zh"],
+                name_en=record["name_en"],
+                households=record["households"],
+                population=record["population"],
+            )
+        case "GridRetired":
+            return changed(row, retired_at=record.at)
+        case "GridStaffed":
+            worker = record["worker"]
+            since = row.staffed_at if worker == row.worker else record.at
+            return changed(row, worker=worker, team=tuple(record["team"]), staffed_at=since)
+        case _:  # VisitRecorded
+            return changed(row, last_visit=latest(row.last_visit, record.at))
+
+
+def evolve(row: CaseRow | None, record: Record) -> CaseRow | None:
+    """The open case after the event; None once it has ended."""
+    if record.name == "CaseReported":
+        return CaseRow(record.id, record["grid"], "reported")
+    if row is None:
+        return None
+    match record.name:
+        case "CaseRejected" | "CaseMerged" | "CaseClosed":
+            return None
+        case "CaseFiled":
+            return _moved(row, stage="filed", urgent=record["urgent"])
+        case "CaseDispatched":
+            return _moved(row, stage="dispatched", deadline=record.time("deadline"))
+        case "CaseReturned":
+            return _moved(row, stage="returned", deadline=None)
+        case "ExtensionGranted":
+            return _moved(row, deadline=record.time("deadline"))
+        case "CaseSuspended":
+            return _moved(row, suspended=True)
+        case "CaseResumed":
+            return _moved(row, suspended=False, deadline=record.time("deadline"))
+        case _:  # accepted, handled, verified, rework, resolved on the spot
+            return _moved(row, stage=STAGE_OF[record.name])
+
+
+STAGE_OF = {
+    "CaseAccepted": "accepted",
+    "CaseHandled": "handled",
+    "CaseVerified": "verified",
+    "ReworkOrdered": "rework",
+    "CaseResolvedOnSpot": "resolved_on_spot",
+}
+
+
+def _moved(row: CaseRow, **fields: Any) -> CaseRow:
+    moved = changed(row, **fields)
+    runs = moved.stage in CLOCK_RUNS and not moved.suspended
+    due = moved.deadline if runs else None
+    return moved if due == moved.due else changed(moved, due=due)
+
+
+def _counted(row: CaseRow | None) -> tuple[str, bool] | None:
+    """What a case adds to its grid's counts."""
+    return None if row is None else (row.stage, row.urgent)
+
+
+def _recount(
+    grid: GridRow, before: tuple[str, bool] | None, after: tuple[str, bool] | None
+) -> GridRow:
+    stages, urgent = dict(grid.stages), grid.urgent
+    for counted, sign in ((before, -1), (after, 1)):
+        if counted is not None:
+            stage, is_urgent = counted
+            stages[stage] = stages.get(stage, 0) + sign
+            if not stages[stage]:
+                del stages[stage]
+            urgent += sign * is_urgent
+    return changed(grid, stages=stages, urgent=urgent)
+
+
+def latest(known: datetime | None, at: datetime) -> datetime:
+    return at if known is None or at > known else known
