@@ -14,6 +14,8 @@ from datetime import datetime
 from threading import Event, Thread
 from typing import Any, Protocol
 
+import orjson
+
 from domain.events import topics_of
 from projections.bus import Bus, ViewChanged
 from projections.records import Record, StoredRow, decode, name_of
@@ -175,13 +177,25 @@ def _fold_pages(
     until: datetime | None,
     progress: Progress | None,
 ) -> None:
+    """The hot loop of a rebuild: each topic's name and folds are looked up once, and an
+    event is decoded only when some view folds it."""
+    folds: dict[str, tuple[str, list[Callable[[Record, Rows], None]]]] = {}
     position = 0
     while position < head:
-        stored = [row for row in log.scan(position, BATCH * 10, topics) if row[0] <= head]
-        for record in _records(stored, readers):
-            if until is None or record.at <= until:
-                for view in readers[record.name]:
-                    view.apply(record, rows)
+        stored = log.scan(position, BATCH * 10, topics)
+        for at, originator, version, topic, state in stored:
+            if at > head:
+                break
+            found = folds.get(topic)
+            if found is None:
+                name = name_of(topic)
+                found = folds[topic] = (name, [view.apply for view in readers.get(name, ())])
+            name, applies = found
+            if applies:
+                record = Record(at, name, originator, version, orjson.loads(state))
+                if until is None or record.at <= until:
+                    for apply in applies:
+                        apply(record, rows)
         position = stored[-1][0] if len(stored) == BATCH * 10 else head
         if progress is not None:
             progress(position, head)

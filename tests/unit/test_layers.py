@@ -12,12 +12,24 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ALLOWED_IN_DOMAIN = {
-    "__future__", "abc", "collections", "dataclasses", "datetime", "enum", "functools",
-    "hashlib", "inspect", "itertools", "math", "re", "typing", "uuid",
+    "__future__",
+    "abc",
+    "collections",
+    "dataclasses",
+    "datetime",
+    "enum",
+    "functools",
+    "hashlib",
+    "inspect",
+    "itertools",
+    "math",
+    "re",
+    "typing",
+    "uuid",
     "eventsourcing",  # aggregates, events and the application: no I/O of its own
     "shapely",  # pure geometry for boundaries and point location
     "domain",
-}  # fmt: skip
+}
 """Everything else — sqlite3, psycopg, asyncpg, redis, starlette, strawberry, socket,
 os, pathlib, logging, time — belongs outside domain/."""
 
@@ -76,3 +88,30 @@ assert threading.active_count() == 1, threading.enumerate()
     }
     subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True, timeout=120)
     assert not (tmp_path / "data").exists()
+
+
+IO = {
+    "sqlite3",
+    "psycopg",
+    "psycopg_pool",
+    "asyncpg",
+    "redis",
+    "starlette",
+    "strawberry",
+    "socket",
+    "os",
+    "pathlib",
+    "subprocess",
+    "infra",
+    "api",
+}
+FOLDS = sorted(
+    m for m in (ROOT / "projections").rglob("*.py") if "store" not in m.relative_to(ROOT).parts
+)
+
+
+@pytest.mark.parametrize("module", FOLDS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_views_are_pure_folds_without_io(module: Path) -> None:
+    """Only projections/store/ talks to databases; views and the runner reach them
+    through it, so one fold runs on memory, SQLite and PostgreSQL alike."""
+    assert not _imports(module) & IO, _imports(module) & IO
