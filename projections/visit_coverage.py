@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 
 from domain.visits import Tag, is_key_household, visits_due_a_year
 from projections.periods import quarter
@@ -141,17 +141,14 @@ def _visits(rows: Rows, record: Record) -> VisitsRow | None:
 def _add_due(rows: Rows, grid: str, tags: tuple[str, ...], sign: int) -> None:
     """A household coming (+1) or going (-1): the grid's households and dues by tag."""
     _, groups, due = _profile(tags)
-    found: GridRow | None = rows.get(grids, (grid,))
-    counts = {} if found is None else dict(found.households)
-    owed = {} if found is None else dict(found.due)
+    row: GridRow = rows.edit(grids, (grid,), partial(GridRow, grid, {}, {}))
+    counts, owed = row.households, row.due
     for tag in groups:
         counts[tag] = counts.get(tag, 0) + sign
         owed[tag] = owed.get(tag, 0) + sign * due
         if not counts[tag]:
             del counts[tag], owed[tag]
-    if counts:
-        rows.put(grids, GridRow(grid, counts, owed))
-    else:
+    if not counts:
         rows.delete(grids, (grid,))
 
 
@@ -169,15 +166,12 @@ def _count(
 ) -> None:
     if not change:
         return
-    found: QuarterRow | None = rows.get(table, key)
-    done = {} if found is None else dict(found.done)
+    done = rows.edit(table, key, partial(QuarterRow, key[0], key[1], {})).done
     for tag in groups:
         done[tag] = done.get(tag, 0) + change
         if not done[tag]:
             del done[tag]
-    if done:
-        rows.put(table, QuarterRow(key[0], key[1], done))
-    else:
+    if not done:
         rows.delete(table, key)
 
 
