@@ -312,11 +312,13 @@ def bench_projections(
         with Rebuilder(settings, log, runner, workers) as rebuilder:
             result = bench_rebuild(log, runner.views, rebuilder.rebuild, repeat)
         console.print(
-            f"{result.events:,} events the views read, median of {repeat}:\n"
+            f"{result.events:,} events the views read, median of {repeat} after a warm-up:\n"
             f"  raw read + decode (1 process)          {result.raw:>9,.0f} events/s\n"
             f"  rebuild of all views ({workers} processes)  {result.rebuild:>9,.0f} events/s"
             f"  ({result.share:.0%} of raw)"
         )
+        for number, group in enumerate(rebuilder.groups, 1):
+            console.print(f"  process {number}: {', '.join(group)}")
 
 
 def _print(entry: Entry) -> None:

@@ -1,13 +1,19 @@
 """Rebuilding views on every core: views are independent folds, so groups of them are
 rebuilt side by side in worker processes, each reading only the events its views read.
 The workers outlive one rebuild, like a projection service would: starting a Python
-process with the application costs seconds."""
+process with the application costs seconds.
+
+Groups are chosen to finish together. A group costs the reading of every event any of
+its views reads (once, however many of them read it) plus each view's folding. Folding
+costs differ tenfold between views, so they are those the last rebuild measured;
+before any, folding an event is taken to cost as much as reading it."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
 from typing import Self
@@ -17,6 +23,7 @@ from infra.bootstrap import build_application, build_projections
 from infra.event_store import EventLog
 from infra.settings import Settings
 from projections.records import name_of
+from projections.replay import Effort
 from projections.runner import ProjectionRunner
 from projections.view import View
 
@@ -26,6 +33,9 @@ class Rebuilder:
         self.settings, self.log, self.runner = settings, log, runner
         self.workers = 1 if settings.database_url.startswith("memory:") else workers
         self._pool: ProcessPoolExecutor | None = None
+        self._costs = Costs()
+        self.groups: list[list[str]] = []
+        """The groups of the last rebuild on several processes."""
         if self.workers > 1:
             spawn = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
@@ -37,11 +47,14 @@ class Rebuilder:
         """Rebuild the named views (all if None); returns the lowest position reached."""
         chosen = [v for v in self.runner.views if names is None or v.name in names]
         if self._pool is None or len(chosen) < 2:
-            return self.runner.rebuild([v.name for v in chosen])
-        groups = balance(chosen, self._weights(chosen), self.workers)
-        heads = list(self._pool.map(_rebuild, groups))
+            head = self.runner.rebuild([v.name for v in chosen])
+            self._learn([self.runner.effort])
+            return head
+        self.groups = balance(chosen, self._counts(), self._costs, self.workers)
+        done = list(self._pool.map(_rebuild, self.groups))
+        self._learn([effort for _, effort in done])
         self.runner.positions = self.runner.store.prepare(self.runner.views)
-        return min(heads)
+        return min(head for head, _ in done)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -58,22 +71,72 @@ class Rebuilder:
     ) -> None:
         self.close()
 
-    def _weights(self, views: Sequence[View]) -> dict[str, int]:
-        """A view's work: the events it folds."""
+    def _counts(self) -> dict[str, int]:
+        """Events in the log by public name."""
         counts: dict[str, int] = {}
         for topic, count in self.log.count_topics().items():
             counts[name_of(topic)] = counts.get(name_of(topic), 0) + count
-        return {view.name: sum(counts.get(name, 0) for name in view.events) for view in views}
+        return counts
+
+    def _learn(self, efforts: Sequence[Effort]) -> None:
+        read = sum(e.seconds - sum(e.views.values()) for e in efforts)
+        events = sum(e.events for e in efforts)
+        if events:
+            self._costs.read = max(read, 0.0) / events
+        for effort in efforts:
+            self._costs.fold.update(effort.views)
 
 
-def balance(views: Sequence[View], weights: dict[str, int], workers: int) -> list[list[str]]:
-    """Heaviest first, each to the lightest group so far."""
-    groups: list[tuple[int, list[str]]] = [(0, []) for _ in range(min(workers, len(views)))]
-    for view in sorted(views, key=lambda v: -weights[v.name]):
-        load, names = min(groups, key=lambda group: group[0])
-        groups.remove((load, names))
-        groups.append((load + weights[view.name], [*names, view.name]))
-    return [names for _, names in groups if names]
+class Costs:
+    """Seconds to read one event, and each view's seconds of folding, as last measured."""
+
+    def __init__(self) -> None:
+        self.read: float | None = None
+        self.fold: dict[str, float] = {}
+
+    def of(self, views: Sequence[View], counts: Mapping[str, int]) -> float:
+        read = self.read or 1.0
+        events = {name for view in views for name in view.events}
+        reading = read * sum(counts.get(name, 0) for name in events)
+        return reading + sum(self._folding(view, counts, read) for view in views)
+
+    def _folding(self, view: View, counts: Mapping[str, int], read: float) -> float:
+        if self.read is not None and view.name in self.fold:
+            return self.fold[view.name]
+        return read * sum(counts.get(name, 0) for name in view.events)
+
+
+def balance(
+    views: Sequence[View], counts: Mapping[str, int], costs: Costs, workers: int
+) -> list[list[str]]:
+    """The groups whose costliest costs least: every way of sharing the views out is
+    tried (a few hundred for the views there are; past SEARCH ways, each view in turn,
+    costliest first, joins the group it adds least to)."""
+    workers = min(workers, len(views))
+    if workers ** (len(views) - 1) > SEARCH:
+        return _greedy(views, counts, costs, workers)
+    best: tuple[float, list[list[View]]] | None = None
+    for assignment in itertools.product(range(workers), repeat=len(views) - 1):
+        groups: list[list[View]] = [[] for _ in range(workers)]
+        for view, group in zip(views, (0, *assignment), strict=True):  # mirror images once
+            groups[group].append(view)
+        worst = max(costs.of(group, counts) for group in groups if group)
+        if best is None or worst < best[0]:
+            best = (worst, groups)
+    assert best is not None
+    return [[view.name for view in group] for group in best[1] if group]
+
+
+SEARCH = 50_000
+
+
+def _greedy(
+    views: Sequence[View], counts: Mapping[str, int], costs: Costs, workers: int
+) -> list[list[str]]:
+    groups: list[list[View]] = [[] for _ in range(workers)]
+    for view in sorted(views, key=lambda v: -costs.of([v], counts)):
+        min(groups, key=lambda group: costs.of([*group, view], counts)).append(view)
+    return [[view.name for view in group] for group in groups if group]
 
 
 _worker: tuple[GridCenter, ProjectionRunner] | None = None
@@ -91,6 +154,7 @@ def _ready(_: int) -> bool:
     return _worker is not None
 
 
-def _rebuild(names: list[str]) -> int:
+def _rebuild(names: list[str]) -> tuple[int, Effort]:
     assert _worker is not None, "the worker was not started"
-    return _worker[1].rebuild(names)
+    runner = _worker[1]
+    return runner.rebuild(names), runner.effort

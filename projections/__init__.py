@@ -8,6 +8,7 @@ from projections import (
     visit_coverage,
     workload,
 )
+from projections.assessment import grids as assessment_grids
 from projections.view import View
 
 VIEWS: tuple[View, ...] = (
@@ -16,6 +17,7 @@ VIEWS: tuple[View, ...] = (
     workload,
     visit_coverage,
     assessment,
+    assessment_grids,
     monthly_analysis,
 )
 """Every view, by name in `view.name`; the runner folds them all in one pass."""

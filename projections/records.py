@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
+
+from projections.periods import CST
 
 StoredRow = tuple[int, str, int, str, bytes]
 """(position, originator id as 32 hex digits, originator version, topic, state)"""
@@ -41,6 +44,11 @@ class Record:
             self._at = datetime.fromisoformat(self.data["at"]["_data_"])
         return self._at
 
+    @property
+    def day(self) -> str:
+        """The local (China Standard Time) day of the event, 'YYYY-MM-DD'."""
+        return _local_day(self.data["at"]["_data_"])
+
     def time(self, field: str) -> datetime | None:
         value = self.data.get(field)
         return None if value is None else datetime.fromisoformat(value["_data_"])
@@ -60,6 +68,12 @@ class Record:
         """A handling limit as (amount, unit), e.g. (4, 'work_hours')."""
         amount, unit = self.data[field]["_data_"].split(" ")
         return int(amount), unit
+
+
+@lru_cache(maxsize=1 << 16)
+def _local_day(stamp: str) -> str:
+    """Cached by the stored text: a survey records thousands of events at one instant."""
+    return datetime.fromisoformat(stamp).astimezone(CST).date().isoformat()
 
 
 def decode(row: StoredRow) -> Record:

@@ -1,5 +1,5 @@
 """Running views over the log: catch up from each view's position, then follow the log
-as it grows; rebuild a view from position 0; fold a view up to a moment (time travel).
+as it grows; rebuild a view from position 0 (projections/replay.py folds it).
 
 Each batch of events and the positions it brings the views to are committed in one
 transaction, then a view-changed notice goes to the bus. A runner that crashes leaves
@@ -7,38 +7,21 @@ every view at the last committed batch, so a new runner carries on from there.""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
 from threading import Event, Thread
-from typing import Any, Protocol
-
-import orjson
+from typing import Any
 
 from domain.events import topics_of
 from projections.bus import Bus, ViewChanged
 from projections.records import Record, StoredRow, decode, name_of
+from projections.replay import Effort, Log, Progress, fold
 from projections.store import StalePosition, ViewStore
-from projections.store.memory import MemoryViewStore
 from projections.view import Key, Rows, Table, View
 
 BATCH = 2000
 CACHE_LIMIT = 200_000
 POLL = 0.5
 """Seconds between looks at the log when no wake-up came."""
-Progress = Callable[[int, int], None]
-"""(position reached, head of the log)"""
-
-
-class Log(Protocol):
-    """What a runner reads: infra.event_store.EventLog has it."""
-
-    def scan(self, after: int, limit: int, topics: Sequence[str] = ()) -> list[StoredRow]: ...
-
-    def max_notification_id(self) -> int | None: ...
-
-    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Any: ...
 
 
 class ProjectionRunner:
@@ -57,6 +40,8 @@ class ProjectionRunner:
                 self._readers.setdefault(name, []).append(view)
         self._topics = topics_of(sorted(self._readers))
         self._cache: dict[tuple[str, Key], Any | None] = {}
+        self.effort = Effort()
+        """What the last rebuild cost."""
         self.positions = store.prepare(views)
 
     @property
@@ -97,7 +82,8 @@ class ProjectionRunner:
     def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
         """Fold the named views (all if None) from position 0 and replace what they hold."""
         chosen = [v for v in self.views if names is None or v.name in set(names)]
-        rows, head = fold(self.log, chosen, progress=progress)
+        self.effort = Effort()
+        rows, head = fold(self.log, chosen, progress=progress, effort=self.effort)
         for view in chosen:
             self.store.replace(view, rows, head)
             self.positions[view.name] = head
@@ -144,87 +130,6 @@ class ProjectionRunner:
         for table_name, written in changes.changed.items():
             for key, row in written.items():
                 self._cache[(table_name, key)] = row
-
-
-def fold(
-    log: Log,
-    views: Sequence[View],
-    up_to: int | None = None,
-    until: datetime | None = None,
-    progress: Progress | None = None,
-) -> tuple[Rows, int]:
-    """Fold views from position 0 in memory: up to a position, and/or over the events
-    whose business instant is not after `until`. Returns the rows and the position."""
-    readers: dict[str, list[View]] = {}
-    for view in views:
-        for name in view.events:
-            readers.setdefault(name, []).append(view)
-    head = log.max_notification_id() or 0
-    head = head if up_to is None else min(head, up_to)
-    rows = Rows(None, notices=False)
-    topics = topics_of(sorted(readers))
-    with bulk():
-        _fold_pages(log, readers, topics, rows, head, until, progress)
-    return rows, head
-
-
-def _fold_pages(
-    log: Log,
-    readers: dict[str, list[View]],
-    topics: list[str],
-    rows: Rows,
-    head: int,
-    until: datetime | None,
-    progress: Progress | None,
-) -> None:
-    """The hot loop of a rebuild: each topic's name and folds are looked up once, and an
-    event is decoded only when some view folds it."""
-    folds: dict[str, tuple[str, list[Callable[[Record, Rows], None]]]] = {}
-    position = 0
-    while position < head:
-        stored = log.scan(position, BATCH * 10, topics)
-        for at, originator, version, topic, state in stored:
-            if at > head:
-                break
-            found = folds.get(topic)
-            if found is None:
-                name = name_of(topic)
-                found = folds[topic] = (name, [view.apply for view in readers.get(name, ())])
-            name, applies = found
-            if applies:
-                record = Record(at, name, originator, version, orjson.loads(state))
-                if until is None or record.at <= until:
-                    for apply in applies:
-                        apply(record, rows)
-        position = stored[-1][0] if len(stored) == BATCH * 10 else head
-        if progress is not None:
-            progress(position, head)
-
-
-@contextmanager
-def bulk() -> Iterator[None]:
-    """No cyclic garbage collection while folding a whole log: a fold makes hundreds of
-    thousands of short-lived dicts and no cycles, and the collector's passes over the
-    growing rows would cost more than the fold itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def as_of(
-    log: Log, views: Sequence[View], position: int | None = None, instant: datetime | None = None
-) -> MemoryViewStore:
-    """Time travel: the views as they were at a position or an instant, in memory."""
-    rows, head = fold(log, views, up_to=position, until=instant)
-    store = MemoryViewStore()
-    store.prepare(views)
-    for view in views:
-        store.replace(view, rows, head)
-    return store
 
 
 def _records(stored: Iterable[StoredRow], readers: dict[str, list[View]]) -> Iterator[Record]:

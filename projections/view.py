@@ -37,24 +37,20 @@ class Table:
     row: type[Any]
     key: tuple[str, ...]
     columns: tuple[Column, ...] = ()
-    _values: Callable[[Any], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
-    _key: Callable[[Any], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
+    key_of: Callable[[Any], Key] = field(init=False, repr=False, compare=False)
+    """A row's key, at C speed (an attribute, not a method: a rebuild calls it per event)."""
+    values: Callable[[Any], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
+    """A row's values in column order."""
 
     def __post_init__(self) -> None:
         hints = typing.get_type_hints(self.row)
         columns = tuple(_column(f.name, hints[f.name]) for f in dataclasses.fields(self.row))
         object.__setattr__(self, "columns", columns)
-        object.__setattr__(self, "_values", _getter(tuple(c.name for c in columns)))
-        object.__setattr__(self, "_key", _getter(self.key))
+        object.__setattr__(self, "values", _getter(tuple(c.name for c in columns)))
+        object.__setattr__(self, "key_of", _getter(self.key))
         missing = set(self.key) - {c.name for c in columns}
         if missing:
             raise ValueError(f"table {self.name}: key columns {missing} are not row fields")
-
-    def key_of(self, row: Any) -> Key:
-        return self._key(row)
-
-    def values(self, row: Any) -> tuple[Any, ...]:
-        return self._values(row)
 
     def make(self, values: Iterable[Any]) -> Any:
         return self.row(*values)
@@ -108,42 +104,45 @@ class Source(Protocol):
 
 class Rows:
     """The rows a batch of events reads and writes. Writes are kept, in order, until the
-    runner commits them; reads see the batch's own writes first."""
+    runner commits them; reads see the batch's own writes first. A rebuild calls these
+    for every event, so they look each table up once and allocate nothing they can avoid."""
 
     def __init__(self, source: Source | None, notices: bool = True) -> None:
-        self._source, self._notices = source, notices
+        self._source, self.notices = source, notices
         self.changed: dict[str, dict[Key, Any | None]] = {}
         self.touched: dict[str, set[Any]] = {}  # view name -> keys for the change notice
-        self._owned: dict[str, set[Key]] = {}  # working copies only this batch holds
+        self._copies: dict[str, dict[Key, Any]] = {}  # working copies made by `edit`
 
     def get(self, table: Table, key: Key) -> Any | None:
         written = self.changed.get(table.name)
-        if written is not None and key in written:
-            return written[key]
+        if written is not None:
+            row = written.get(key, _ABSENT)
+            if row is not _ABSENT:
+                return row
         return None if self._source is None else self._source.fetch(table, key)
 
     def put(self, table: Table, row: Any) -> None:
-        key = table.key_of(row)
-        self.changed.setdefault(table.name, {})[key] = row
-        self._owned.get(table.name, set()).discard(key)
+        self._written(table.name)[table.key_of(row)] = row
 
     def delete(self, table: Table, key: Key) -> None:
-        self.changed.setdefault(table.name, {})[key] = None
-        self._owned.get(table.name, set()).discard(key)
+        self._written(table.name)[key] = None
 
     def edit(self, table: Table, key: Key, make: Callable[[], Any]) -> Any:
         """A working copy of a row that this batch alone holds and may change in place:
         its dict fields are copies, and it is the row committed. `make()` gives the row
         when there is none. Counters use it: a rebuild then copies a counter row once,
         not once for every event that counts in it."""
-        owned = self._owned.setdefault(table.name, set())
-        written = self.changed.setdefault(table.name, {})
-        if key in owned:
-            return written[key]
-        found = written[key] if key in written else self.get(table, key)
-        row = make() if found is None else _working_copy(found)
-        written[key] = row
-        owned.add(key)
+        written = self._written(table.name)
+        copies = self._copies.get(table.name)
+        if copies is None:
+            copies = self._copies[table.name] = {}
+        row = written.get(key, _ABSENT)
+        if row is not _ABSENT and row is not None and copies.get(key) is row:
+            return row  # still the batch's own copy: no put or delete replaced it
+        if row is _ABSENT:
+            row = None if self._source is None else self._source.fetch(table, key)
+        row = make() if row is None else _working_copy(row)
+        written[key] = copies[key] = row
         return row
 
     def update(
@@ -154,19 +153,29 @@ class Rows:
         record: Record,
     ) -> None:
         """Fold one row: `evolve(row or None, record) -> row or None` (None deletes it)."""
-        written = self.changed.get(table.name)
-        if written is None:
-            written = self.changed[table.name] = {}
-        if key in written:
-            row = written[key]
-        else:
+        written = self._written(table.name)
+        row = written.get(key, _ABSENT)
+        if row is _ABSENT:
             row = None if self._source is None else self._source.fetch(table, key)
         written[key] = evolve(row, record)
 
     def tell(self, view: str, key: Any) -> None:
         """Name a key that changed, for the view-changed notice after the commit."""
-        if self._notices:
-            self.touched.setdefault(view, set()).add(key)
+        if self.notices:
+            touched = self.touched.get(view)
+            if touched is None:
+                touched = self.touched[view] = set()
+            touched.add(key)
+
+    def _written(self, table_name: str) -> dict[Key, Any | None]:
+        written = self.changed.get(table_name)
+        if written is None:
+            written = self.changed[table_name] = {}
+        return written
+
+
+_ABSENT: Any = object()
+"""Not written in this batch (None is written: a deleted row)."""
 
 
 class View(Protocol):

@@ -12,7 +12,17 @@ from collections.abc import Callable
 
 from domain.assessment import CHECK_LIMIT, VERIFY_LIMIT, field_deadline
 from domain.cases import Channel, case_id
-from projections.assessment.rows import CaseFacts, Item, count, day_of, duties, facts, items
+from projections.assessment.rows import (
+    CaseFacts,
+    Item,
+    OnDuty,
+    count,
+    day_of,
+    facts,
+    items,
+    on_duty,
+    recounted,
+)
 from projections.records import Record
 from projections.view import Rows, changed
 
@@ -29,8 +39,7 @@ def fold_case(record: Record, rows: Rows) -> None:
     for part in parts:
         before, after = part(old), part(new)
         if before != after:
-            found += [(s, c, d, k, -n) for s, c, d, k, n in before]
-            found += after
+            found += recounted(before, after)
     if found:
         count(found, rows)
     if new is not old:
@@ -110,6 +119,15 @@ def _verification(f: CaseFacts) -> list[Item]:
 
 
 # The events ---------------------------------------------------------------------------------
+
+
+def staffed(r: Record, rows: Rows) -> None:
+    if r["worker"]:
+        rows.put(on_duty, OnDuty(r["code"], r["worker"]))
+
+
+def visited(r: Record, rows: Rows) -> None:
+    count(items(r.day, {"visits": 1}, ("grid", r["grid"]), ("worker", r.by["id"])), rows)
 
 
 def reported(r: Record, rows: Rows) -> None:
@@ -253,5 +271,5 @@ the case counts that the step can change."""
 
 
 def _on_duty(rows: Rows, grid: str) -> str | None:
-    duty = rows.get(duties, (grid,))
+    duty: OnDuty | None = rows.get(on_duty, (grid,))
     return None if duty is None else duty.worker

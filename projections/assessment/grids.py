@@ -1,32 +1,38 @@
-"""The grids in the assessment: who is on duty (for whom a check is due and whose grids
-miss reports), the households and the visits they are due a year — as each grid stands
-now and as it stood at the end of each earlier day it changed — and the visits made."""
+"""The grids in the assessment, a view of their own: each grid's worker on duty and the
+visits its households are due a year, as it stands now and as it stood at the end of
+each earlier day it changed (the visits due of a period accrue from these by the day).
+
+Household events are most of the log and nothing else in the assessment needs them, so
+this part is a separate fold from the case tallies: a rebuild runs the two side by side."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 
 from domain.visits import Tag, visits_due_a_year
-from projections.assessment.rows import (
-    NAME,
-    GridDuty,
-    count,
-    day_of,
-    duties,
-    duty_days,
-    items,
-)
+from projections.assessment.rows import GridDuty, duties, duty_days
 from projections.records import Record
 from projections.view import Rows, changed
 
+name = "assessment_grids"
+version = 1
+tables = (duties, duty_days)
+
+
+def apply(record: Record, rows: Rows) -> None:
+    FOLDS[record.name](record, rows)
+
 
 def _staffed(r: Record, rows: Rows) -> None:
-    _duty_changed(r, rows, r["code"], worker=r["worker"])
+    duty = _duty(r, rows, r["code"])
+    duty.worker = r["worker"] or duty.worker
 
 
 def _registered(r: Record, rows: Rows) -> None:
-    _duty_changed(r, rows, r["grid"], households=1, visits_due=_visits_due(tuple(r["tags"])))
+    duty = _duty(r, rows, r["grid"])
+    duty.households += 1
+    duty.visits_due += _visits_due(tuple(r["tags"]))
 
 
 def _retagged(r: Record, rows: Rows) -> None:
@@ -35,15 +41,13 @@ def _retagged(r: Record, rows: Rows) -> None:
     before = (*tags, tag) if r.name == "HouseholdUntagged" else tuple(t for t in tags if t != tag)
     change = _visits_due(tags) - _visits_due(before)
     if change:
-        _duty_changed(r, rows, r["grid"], visits_due=change)
+        _duty(r, rows, r["grid"]).visits_due += change
 
 
 def _moved_out(r: Record, rows: Rows) -> None:
-    _duty_changed(r, rows, r["grid"], households=-1, visits_due=-_visits_due(tuple(r["tags"])))
-
-
-def _visited(r: Record, rows: Rows) -> None:
-    count(items(day_of(r.at), {"visits": 1}, ("grid", r["grid"]), ("worker", r.by["id"])), rows)
+    duty = _duty(r, rows, r["grid"])
+    duty.households -= 1
+    duty.visits_due -= _visits_due(tuple(r["tags"]))
 
 
 FOLDS: dict[str, Callable[[Record, Rows], None]] = {
@@ -52,30 +56,22 @@ FOLDS: dict[str, Callable[[Record, Rows], None]] = {
     "HouseholdTagged": _retagged,
     "HouseholdUntagged": _retagged,
     "HouseholdMovedOut": _moved_out,
-    "VisitRecorded": _visited,
 }
+events = frozenset(FOLDS)
 
 
-def _duty_changed(
-    r: Record,
-    rows: Rows,
-    grid: str,
-    households: int = 0,
-    visits_due: int = 0,
-    worker: str | None = None,
-) -> None:
-    """The grid as it stands now; the first change of a later day keeps how it stood at
-    the end of the day before. (A change recorded late, dated before the grid's last
-    change, counts from the day of that last change.)"""
-    day = day_of(r.at)
-    duty = rows.edit(duties, (grid,), lambda: GridDuty(grid, day, worker, 0, 0))
+def _duty(r: Record, rows: Rows, grid: str) -> GridDuty:
+    """The grid as it stands now, for the event to change: the first change of a later
+    day keeps how it stood at the end of the day before. (A change recorded late, dated
+    before the grid's last change, counts from the day of that last change.)"""
+    day = r.day
+    duty: GridDuty = rows.edit(duties, (grid,), partial(GridDuty, grid, day, None, 0, 0))
     if day > duty.day:
         rows.put(duty_days, changed(duty))  # how it stood at the end of its last day
         duty.day = day
-    duty.worker = worker or duty.worker
-    duty.households += households
-    duty.visits_due += visits_due
-    rows.tell(NAME, f"grid/{grid}")
+    if rows.notices:
+        rows.tell(name, grid)
+    return duty
 
 
 @cache

@@ -68,51 +68,71 @@ class GridDuty:
     visits_due: int
 
 
+@dataclass(frozen=True)
+class OnDuty:
+    """A grid's worker on duty, as the case tallies need it: for whom a check is due and
+    whose grid missed a report."""
+
+    grid: str
+    worker: str
+
+
 tallies = Table("assessment_tallies", Tally, key=("subject", "code", "day"))
 facts = Table("assessment_cases", CaseFacts, key=("id",))
+on_duty = Table("assessment_on_duty", OnDuty, key=("grid",))
 duties = Table("assessment_grids", GridDuty, key=("grid",))
 """Each grid as it stands now, that is at the end of the last day it changed."""
 duty_days = Table("assessment_grid_days", GridDuty, key=("grid", "day"))
 """Each grid as it stood at the end of the earlier days it changed."""
 
-Item = tuple[str, str, str, str, int]
-"""(subject, code, day, counter, amount): one change to a tally."""
+Item = tuple[str, str, str, dict[str, int]]
+"""(subject, code, day, counter changes): one change to a tally."""
 
 
 def items(day: str, counts: dict[str, int], *whom: tuple[str, str | None]) -> list[Item]:
     """The counts of one day for each (subject, code) named; a code None is nobody."""
-    return [
-        (subject, code, day, counter, n)
-        for subject, code in whom
-        if code is not None
-        for counter, n in counts.items()
-        if n
-    ]
+    moved = {counter: n for counter, n in counts.items() if n}
+    if not moved:
+        return []
+    return [(subject, code, day, moved) for subject, code in whom if code is not None]
+
+
+def recounted(before: list[Item], after: list[Item]) -> list[Item]:
+    """What counting `after` instead of `before` changes: only the counters that move
+    (closing a handled case moves two of its five), so fewer tallies are written."""
+    net: dict[tuple[str, str, str], dict[str, int]] = {}
+    for subject, code, day, moved in before:
+        net[(subject, code, day)] = {counter: -n for counter, n in moved.items()}
+    for subject, code, day, moved in after:
+        change = net.get((subject, code, day))
+        if change is None:
+            net[(subject, code, day)] = dict(moved)
+        else:
+            add(change, moved)
+    return [(s, c, d, change) for (s, c, d), change in net.items() if change]
 
 
 def count(found: list[Item], rows: Rows) -> None:
-    """Add the items up by tally and write the tallies they change; a tally whose
-    counters all come back to 0 goes."""
-    by_tally: dict[tuple[str, str, str], dict[str, int]] = {}
-    for subject, code, day, counter, n in found:
+    """Write the tallies the items change; a tally whose counters all come back to 0
+    goes (and comes back as a new row if a later item counts in it again)."""
+    for subject, code, day, moved in found:
         key = (subject, code, day)
-        amounts = by_tally.get(key)
-        if amounts is None:
-            by_tally[key] = {counter: n}
-        else:
-            amounts[counter] = amounts.get(counter, 0) + n
-    for key, amounts in by_tally.items():
-        subject, code, day = key
         counts = rows.edit(tallies, key, partial(Tally, subject, code, day, {})).counts
-        for counter, n in amounts.items():
-            total = counts.get(counter, 0) + n
-            if total:
-                counts[counter] = total
-            else:
-                counts.pop(counter, None)
+        add(counts, moved)
         if not counts:
             rows.delete(tallies, key)
-        rows.tell(NAME, f"{key[0]}/{key[1]}")
+        if rows.notices:
+            rows.tell(NAME, f"{subject}/{code}")
+
+
+def add(counts: dict[str, int], moved: dict[str, int]) -> None:
+    """Add counter changes in place; a counter that comes to 0 goes."""
+    for counter, n in moved.items():
+        total = counts.get(counter, 0) + n
+        if total:
+            counts[counter] = total
+        else:
+            del counts[counter]
 
 
 @lru_cache(maxsize=1 << 16)

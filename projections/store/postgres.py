@@ -27,7 +27,7 @@ def _configure(connection: psycopg.Connection[Any]) -> None:
 
 class PostgresViewStore(SQLViewStore):
     mark = "%s"
-    converted = frozenset({"json", "time"})
+    converted = frozenset({"json"})  # instants go as they are: timestamptz takes any zone
     types: ClassVar[dict[str, str]] = {
         "text": "TEXT", "int": "BIGINT", "real": "DOUBLE PRECISION", "bool": "BOOLEAN",
         "time": "TIMESTAMPTZ", "json": "JSONB",
@@ -69,8 +69,6 @@ class PostgresViewStore(SQLViewStore):
             return None
         if column.kind == "json":
             return Jsonb(value)
-        if column.kind == "time":
-            return utc(value)
         return value
 
     def decode(self, column: Column, value: Any) -> Any:

@@ -18,9 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from domain.service import GridCenter
+from infra.bootstrap import event_log
+from infra.rebuild import Rebuilder
+from infra.settings import Settings
 from projections import VIEWS
 from projections.case_board import board
-from projections.runner import ProjectionRunner, fold
+from projections.replay import fold
+from projections.runner import ProjectionRunner
 from projections.store import ViewStore, open_view_store
 from tests.conftest import POSTGRES
 from tests.fixtures import Loop
@@ -93,6 +97,26 @@ def test_the_runner_follows_commands_as_they_are_committed(
         stop.set()
         follower.join(timeout=40)
     store.close()
+
+
+def test_a_rebuild_on_two_processes_gives_the_views_a_single_fold_gives(
+    app: GridCenter, loop: Loop, store_url: str
+) -> None:
+    for _ in range(10):
+        loop.closed()
+    rows, head = fold(app.recorder, VIEWS)
+    expected = folded(rows, VIEWS, head)
+    settings = Settings.from_env({"GRIDCENTER_DATABASE_URL": store_url})
+    runner = ProjectionRunner(event_log(app), open_view_store(store_url), VIEWS)
+    with Rebuilder(settings, event_log(app), runner, workers=2) as rebuilder:
+        assert rebuilder.rebuild() == head  # shared out by event counts
+        assert contents(runner.store, VIEWS) == expected
+        assert rebuilder.rebuild() == head  # shared out by the costs just measured
+        assert contents(runner.store, VIEWS) == expected
+        assert len(rebuilder.groups) == 2
+        shared = sorted(name for group in rebuilder.groups for name in group)
+        assert shared == sorted(view.name for view in VIEWS)
+    runner.store.close()
 
 
 @pytest.mark.postgres

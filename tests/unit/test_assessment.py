@@ -29,7 +29,8 @@ from domain.service import GridCenter, HouseholdPlan, StaffPlan
 from domain.visits import Tag
 from projections import assessment
 from projections.records import Record
-from projections.runner import ProjectionRunner, fold
+from projections.replay import fold
+from projections.runner import ProjectionRunner
 from projections.store.memory import MemoryViewStore
 from projections.view import Rows
 from tests.fixtures import (
@@ -48,6 +49,8 @@ from tests.fixtures import (
 )
 from tests.histories import contents, folded, play
 
+ASSESSMENT = [assessment, assessment.grids]
+"""The case tallies and the grids' duty: grid and worker figures read both."""
 DAY = MONDAY.date()
 TUESDAY = DAY + timedelta(days=1)
 
@@ -230,7 +233,7 @@ def test_on_site_checks_run_on_the_grid_workers_day_from_8_to_20(
 
 def view(app: GridCenter) -> MemoryViewStore:
     store = MemoryViewStore()
-    ProjectionRunner(app.recorder, store, [assessment]).catch_up()
+    ProjectionRunner(app.recorder, store, ASSESSMENT).catch_up()
     return store
 
 
@@ -465,11 +468,11 @@ def test_visits_due_follow_the_grid_from_worker_to_worker(app: GridCenter) -> No
 def test_folding_event_by_event_gives_the_rows_of_one_fold(app_factory: Any) -> None:
     app = app_factory("memory:")
     play(app, [(i % 10, (i * 7) % 21, (i * 37) % 400) for i in range(400)])
-    rows, head = fold(app.recorder, [assessment])
+    rows, head = fold(app.recorder, ASSESSMENT)
     one_by_one = MemoryViewStore()
-    ProjectionRunner(app.recorder, one_by_one, [assessment], batch=1).catch_up()
-    expected = folded(rows, [assessment], head)
-    assert contents(one_by_one, [assessment]) == expected
+    ProjectionRunner(app.recorder, one_by_one, ASSESSMENT, batch=1).catch_up()
+    expected = folded(rows, ASSESSMENT, head)
+    assert contents(one_by_one, ASSESSMENT) == expected
     assert expected["assessment_tallies"] and expected["assessment_cases"]
 
 
@@ -526,7 +529,7 @@ def test_the_view_of_the_published_city_report_closes_93_72_and_on_time_75_82_pe
     for record in records:
         assessment.apply(record, rows)
     store = MemoryViewStore()
-    store.prepare([assessment])
+    store.prepare(ASSESSMENT)
     store.replace(assessment, rows, len(records))
     month = assessment.department(store, "hwj", "month", date(2026, 3, 15))
     assert figures(month, "due_to_close", "closed", "closed_on_time") == {

@@ -19,7 +19,8 @@ from projections import grid_status
 from projections.grid_status import ALARM, ATTENTION, NORMAL, GridStatus, Rules, area, grid, grids
 from projections.grid_status.fold import CaseRow, evolve
 from projections.records import Record
-from projections.runner import ProjectionRunner, fold
+from projections.replay import fold
+from projections.runner import ProjectionRunner
 from projections.store.memory import MemoryViewStore
 from tests.fixtures import (
     ADMIN,

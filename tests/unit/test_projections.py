@@ -15,7 +15,8 @@ from domain.service import GridCenter
 from projections import VIEWS
 from projections.bus import Bus, ViewChanged
 from projections.case_board import board
-from projections.runner import ProjectionRunner, as_of, fold
+from projections.replay import as_of, fold
+from projections.runner import ProjectionRunner
 from projections.store import StalePosition
 from projections.store.memory import MemoryViewStore
 from tests.fixtures import SANITATION, Loop

@@ -12,7 +12,8 @@ import pytest
 from domain.service import GridCenter, HouseholdPlan
 from domain.visits import Tag
 from projections import visit_coverage
-from projections.runner import ProjectionRunner, as_of
+from projections.replay import as_of
+from projections.runner import ProjectionRunner
 from projections.store.memory import MemoryViewStore
 from projections.visit_coverage import Coverage, TagCoverage, coverage, due_a_quarter, grid
 from tests.fixtures import (

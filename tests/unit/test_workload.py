@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from domain.cases import Channel
 from domain.service import GridCenter, HouseholdPlan, StaffPlan
 from projections import workload
-from projections.runner import ProjectionRunner, fold
+from projections.replay import fold
+from projections.runner import ProjectionRunner
 from projections.store.memory import MemoryViewStore
 from projections.workload import (
     DepartmentLoad,
