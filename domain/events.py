@@ -37,6 +37,9 @@ def _topics_by_name() -> dict[str, tuple[str, ...]]:
 
 TOPICS = _topics_by_name()
 EVENT_NAMES = tuple(sorted(TOPICS))
+PERSONAL = frozenset({"reporter_name", "reporter_phone", "head_name", "head_phone"})
+"""Fields of events that hold personal data: shown only to the operator and the assigned
+grid worker, never in public outputs or logs."""
 
 
 def topics_of(names: list[str]) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from threading import Event, Thread
+
 from domain.service import GridCenter
 from infra.calendar import load_work_calendar
 from infra.catalog import load_catalog
@@ -43,3 +45,32 @@ def event_log(app: GridCenter) -> EventLog:
     if not isinstance(log, EventLog):
         raise TypeError("the views need the log of infra.event_store")
     return log
+
+
+class Services:
+    """What a server process runs: the application, the views and their runner following
+    the log on a thread of its own, and the bus their notices go to. Built and closed by
+    the API's lifespan; synchronous, so the API calls into it from worker threads."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.app = build_application(settings)
+        self.log = event_log(self.app)
+        self.bus = Bus()
+        self.runner = build_projections(settings, self.app, self.bus)
+        self.views = self.runner.store
+        self._stop = Event()
+        self._following: Thread | None = None
+
+    def start(self) -> None:
+        """Catch the views up, then keep them current on a thread."""
+        self.runner.catch_up()
+        self._following = Thread(target=self.runner.run, args=(self._stop,), name="views")
+        self._following.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._following is not None:
+            self._following.join(timeout=30)
+        self.views.close()
+        self.app.close()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from threading import Event, Thread
 from typing import Annotated
@@ -123,18 +125,39 @@ def demo(
         with _progress() as bars:
             task = bars.add_task("views", total=None)
             runner.catch_up(lambda at, head: bars.update(task, completed=at, total=head))
-        stop = Event()
-        views = Thread(target=runner.run, args=(stop,), name="views", daemon=True)
-        views.start()
-        console.print(
-            f"[bold]live[/bold]: {rate:g} reports an hour, views kept current; Ctrl-C stops"
-        )
-        try:
+        runner.store.close()  # the server keeps the views current from here
+        served = replace(settings, development=True)
+        with _serving(served):
+            console.print(
+                f"[bold]live[/bold]: {rate:g} reports an hour; GraphQL (and GraphiQL) at "
+                f"http://{served.host}:{served.port}/graphql; Ctrl-C stops"
+            )
             _live(app, simulator, seconds)
-        finally:
-            stop.set()
-            views.join(timeout=30)
-        console.print(f"views at position {runner.position:,}")
+
+
+@contextmanager
+def _serving(settings: Settings) -> Iterator[None]:
+    """The API server on a thread, for as long as the block runs."""
+    import uvicorn  # noqa: PLC0415 - only the commands that serve need the server
+
+    from api.app import create_app  # noqa: PLC0415
+
+    config = uvicorn.Config(
+        create_app(settings), host=settings.host, port=settings.port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = Thread(target=server.run, name="api", daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.05)
+    if not thread.is_alive():
+        console.print(f"[red]the API could not listen on {settings.host}:{settings.port}[/red]")
+        raise typer.Exit(1)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
 
 
 def _history(app: GridCenter, start: datetime, rate: float, seed: int) -> Simulator:
@@ -218,6 +241,26 @@ def events(
             raise typer.Exit(1) from None
         if not shown:
             console.print("no events match")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="TCP port.")] = None,
+) -> None:
+    """Serve the GraphQL API at /graphql (and /healthz), keeping the views current."""
+    import uvicorn  # noqa: PLC0415 - only this command needs the server
+
+    from api.app import create_app  # noqa: PLC0415
+
+    try:
+        settings = Settings.from_env()
+    except SettingsInvalid as error:
+        console.print(f"[red]gridcenter: {escape(str(error))}[/red]")
+        raise typer.Exit(2) from None
+    host, port = host or settings.host, port or settings.port
+    console.print(f"serving http://{host}:{port}/graphql")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 @cli.command()

@@ -14,12 +14,10 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from domain.cases import case_id
-from domain.events import topics_of
+from domain.events import PERSONAL, topics_of
 from domain.service import GridCenter
 from domain.staff import Actor
 
-PERSONAL = frozenset({"reporter_name", "reporter_phone", "head_name", "head_phone"})
-"""Never printed: DESIGN.md keeps personal data out of public outputs and logs."""
 _PLUMBING = frozenset(
     {"originator_id", "originator_version", "timestamp", "originator_topic", "by", "at", "number"}
 )

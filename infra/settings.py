@@ -34,6 +34,7 @@ class Settings:
     calendar_file: Path | None = None  # an admin's holiday schedule for years no release covers
     catalog_file: Path | None = None  # default: the packaged catalog
     warn_share: float = 0.8  # a deadline warning once this share of the time allowed is used
+    development: bool = False  # GraphiQL at /graphql; the demo turns it on
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -70,12 +71,27 @@ def _read_config(path: Path) -> dict[str, str]:
     return {str(key): str(value) for key, value in data.items()}
 
 
-_PARSERS: dict[str, type] = {
+def _flag(value: str) -> bool:
+    flags = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+    if value.lower() not in flags:
+        raise ValueError(value)
+    return flags[value.lower()]
+
+
+_PARSERS: dict[str, Any] = {
+    "development": _flag,
     "port": int,
     "warn_share": float,
     "data_dir": Path,
     "calendar_file": Path,
     "catalog_file": Path,
+}
+
+
+_KINDS = {
+    "port": "int",
+    "warn_share": "float",
+    "development": "flag (true or false)",
 }
 
 
@@ -93,6 +109,6 @@ def _typed(values: Mapping[str, str]) -> dict[str, Any]:
             typed[name] = parse(value)
         except ValueError:
             raise SettingsInvalid(
-                f"{PREFIX}{name.upper()}={value!r} is not a valid {parse.__name__}"
+                f"{PREFIX}{name.upper()}={value!r} is not a valid {_KINDS.get(name, 'value')}"
             ) from None
     return typed

@@ -11,10 +11,13 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from uuid import uuid4
 
 import psycopg
@@ -79,7 +82,7 @@ def start_postgres() -> PostgresServer:
         run_as = ("runuser", "-u", "postgres", "--")
         _ensure_postgres_user()
         shutil.chown(root, user="postgres", group="postgres")
-    server = PostgresServer(root=root, port=_free_port(), bindir=bindir, run_as=run_as)
+    server = PostgresServer(root=root, port=free_port(), bindir=bindir, run_as=run_as)
     try:
         _initdb_and_start(server)
     except ServerUnavailableError:
@@ -133,7 +136,7 @@ def _ensure_postgres_user() -> None:
         _run(["useradd", "--system", "--user-group", "--no-create-home", "postgres"])
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -164,3 +167,60 @@ def _run(command: list[str]) -> None:
     if done.returncode != 0:
         output = (done.stdout + done.stderr).strip()
         raise ServerUnavailableError(f"`{shown}` exited {done.returncode}:\n{output}")
+
+
+@dataclass
+class ApiServer:
+    """`gridcenter serve` in a process of its own, on a free local port."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log: IO[bytes]  # what it printed
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}/graphql"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/graphql"
+
+    def said(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def start_api(database_url: str, **settings: str) -> ApiServer:
+    """Serve the store at `database_url`; returns once /healthz answers."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "GRIDCENTER_DATABASE_URL": database_url,
+        **{f"GRIDCENTER_{k.upper()}": v for k, v in settings.items()},
+    }
+    command = [str(Path(sys.executable).parent / "gridcenter"), "serve", "--port", str(port)]
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop(); a pipe would fill up
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = ApiServer(process, port, log)
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            said = server.said()
+            log.close()
+            raise ServerUnavailableError(f"gridcenter serve exited: {said[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.stop()
+    raise ServerUnavailableError(f"gridcenter serve did not answer within {READY_TIMEOUT:g} s")

@@ -3,13 +3,21 @@ events, and every `$ ` line of its console examples runs and prints what it prom
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from gql import Client, GraphQLRequest
+from gql.transport.websockets import WebsocketsTransport
+
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -25,29 +33,66 @@ def code_line(command: str) -> bool:
     return any(line.strip() == command for line in README.splitlines())
 
 
+@dataclass
+class Demo:
+    env: dict[str, str]
+    printed: str
+    answers: list[dict[str, Any]]  # to the README's GraphQL examples, sent while it ran
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], str]]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """The README's demo command on an empty data directory, stopped after a few live
-    seconds; yields the environment pointing at its store and what it printed."""
+    seconds, with the README's GraphQL examples sent to it while it serves; yields the
+    environment pointing at its store, what it printed and the answers."""
     assert code_line("bash infra/run.sh demo"), "the README no longer shows the demo command"
-    env = {**os.environ, "GRIDCENTER_DATA_DIR": str(tmp_path_factory.mktemp("data"))}
+    env = {
+        **os.environ,
+        "GRIDCENTER_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+        "GRIDCENTER_PORT": str(free_port()),
+    }
     env.pop("GRIDCENTER_DATABASE_URL", None)
-    run = subprocess.run(  # noqa: PLW1510 - the exit code is asserted below
-        ["bash", "infra/run.sh", "demo", "--seconds", "5"],
+    with subprocess.Popen(
+        ["bash", "infra/run.sh", "demo", "--seconds", "10"],
         cwd=ROOT,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        timeout=900,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    yield env, run.stdout
+    ) as run:
+        assert run.stdout is not None
+        printed = []
+        for line in run.stdout:
+            printed.append(line)
+            if line.startswith("live:"):
+                break
+        answers = [ask(env["GRIDCENTER_PORT"], example) for example in graphql_examples()]
+        printed.extend(run.stdout)
+        assert run.wait(timeout=900) == 0, "".join(printed)
+    yield Demo(env, "".join(printed), answers)
 
 
-def test_the_demo_command_seeds_the_city_and_records_events(
-    demo: tuple[dict[str, str], str],
-) -> None:
-    _, printed = demo
+def graphql_examples() -> list[str]:
+    return re.findall(r"```graphql\n(.*?)```", README, re.DOTALL)
+
+
+def ask(port: str, example: str) -> dict[str, Any]:
+    """A query over HTTP; a subscription over WebSocket, until its first answer."""
+    if not example.lstrip().startswith("subscription"):
+        return httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": example}).json()
+
+    async def first() -> dict[str, Any]:
+        transport = WebsocketsTransport(url=f"ws://127.0.0.1:{port}/graphql")
+        async with Client(transport=transport) as session:
+            async for answer in session.subscribe(GraphQLRequest(example)):
+                return {"data": answer}
+        return {}
+
+    return asyncio.run(asyncio.wait_for(first(), 60))
+
+
+def test_the_demo_command_seeds_the_city_and_records_events(demo: Demo) -> None:
+    printed = demo.printed
     assert "seeded 589 grids, 853 staff" in printed
     assert "history" in printed and "live:" in printed
     assert re.search(r"([1-9][\d,]*) commands sent, 0 refused", printed), printed
@@ -55,9 +100,9 @@ def test_the_demo_command_seeds_the_city_and_records_events(
 
 @pytest.mark.parametrize("command", console_lines())
 def test_each_console_example_of_the_readme_runs_and_prints_what_it_promises(
-    demo: tuple[dict[str, str], str], command: str
+    demo: Demo, command: str
 ) -> None:
-    env, _ = demo
+    env = demo.env
     run = subprocess.run(  # noqa: PLW1510 - the exit code is asserted below
         command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
@@ -67,6 +112,16 @@ def test_each_console_example_of_the_readme_runs_and_prints_what_it_promises(
     else:
         assert run.stdout.strip(), command
     assert not re.search(r"(reporter|head)_(name|phone)=(?!•••)", run.stdout), "personal data shown"
+
+
+def test_the_demo_serves_the_readmes_graphql_examples(demo: Demo) -> None:
+    assert len(demo.answers) == len(graphql_examples()) >= 3
+    for answer in demo.answers:
+        assert answer.get("data") and not answer.get("errors"), answer
+    grids, board, stream = demo.answers[:3]
+    assert grids["data"]["area"]["grids"] == 589
+    assert board["data"]["caseBoard"]["cases"]
+    assert stream["data"]["events"]["position"] == 1
 
 
 def test_a_bad_argument_gets_a_usage_message_and_a_nonzero_exit() -> None:
@@ -81,8 +136,8 @@ def test_a_bad_argument_gets_a_usage_message_and_a_nonzero_exit() -> None:
     assert "Usage: gridcenter events" in run.stdout + run.stderr
 
 
-def test_the_readmes_example_case_history_is_in_order(demo: tuple[dict[str, str], str]) -> None:
-    env, _ = demo
+def test_the_readmes_example_case_history_is_in_order(demo: Demo) -> None:
+    env = demo.env
     run = subprocess.run(  # noqa: PLW1510 - the exit code is asserted below
         [".venv/bin/gridcenter", "events", "--case", "42"],
         cwd=ROOT,

@@ -40,6 +40,11 @@ def test_a_config_file_mirrors_the_environment_which_wins(tmp_path: Path) -> Non
     assert settings.port == 8200
 
 
+@pytest.mark.parametrize(("value", "meant"), [("true", True), ("1", True), ("No", False)])
+def test_a_flag_reads_the_usual_spellings(value: str, meant: bool) -> None:
+    assert Settings.from_env({"GRIDCENTER_DEVELOPMENT": value}).development is meant
+
+
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
@@ -47,6 +52,7 @@ def test_a_config_file_mirrors_the_environment_which_wins(tmp_path: Path) -> Non
         ({"GRIDCENTER_PORT": "eighty"}, "GRIDCENTER_PORT='eighty' is not a valid int"),
         ({"GRIDCENTER_PORT": "70000"}, "GRIDCENTER_PORT must be a TCP port"),
         ({"GRIDCENTER_WARN_SHARE": "1.5"}, "GRIDCENTER_WARN_SHARE must lie between 0 and 1"),
+        ({"GRIDCENTER_DEVELOPMENT": "maybe"}, r"'maybe' is not a valid flag \(true or false\)"),
         ({"GRIDCENTER_CONFIG": "/nonexistent/gridcenter.toml"}, "config file /nonexistent"),
     ],
 )

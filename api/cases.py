@@ -1,0 +1,119 @@
+"""Cases: the case board (filtered, sorted, in cursor pages) and one case with its
+timeline of events — who did what, when."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import Enum
+from uuid import UUID
+
+import strawberry
+
+from api.context import Info
+from api.events import Event, event_of
+from api.mapping import mapped
+from domain.cases import case_id
+from infra.event_store import EventLog
+from projections import case_board
+from projections.records import StoredRow
+
+PAGE_LIMIT = 200
+
+
+@strawberry.type(description="A case on the board: where it stands in the closed loop.")
+class Case:
+    number: int
+    stage: str
+    channel: str
+    category: str
+    grid: str
+    community: str
+    street: str
+    description: str
+    reported_at: datetime
+    last_at: datetime
+    last_event: str
+    level: int = strawberry.field(description="Escalation level (1: the district).")
+    urgent: bool
+    department: str | None
+    deadline: datetime | None
+    overdue: bool
+    suspended: bool
+    extension_asked: bool
+    rework_count: int
+    closed_at: datetime | None
+    satisfaction: int | None
+
+    @strawberry.field(description="Every event of the case, in order.")
+    async def timeline(self, info: Info) -> list[Event]:
+        rows = await info.context.call(_history, info.context.services.log, self.number)
+        return [event_of(row) for row in rows]
+
+
+@strawberry.type
+class CasePage:
+    cases: list[Case]
+    next: str | None = strawberry.field(description="The cursor of the next page, if any.")
+
+
+@strawberry.enum
+class CaseSort(Enum):
+    NUMBER = "number"
+    REPORTED_AT = "reported_at"
+    DUE = "due"
+    LAST_AT = "last_at"
+
+
+@strawberry.input(description="Which cases to list; empty fields do not filter.")
+class CaseFilter:
+    stages: list[str] | None = None
+    category: str | None = None
+    area: str | None = strawberry.field(default=None, description="A grid-code prefix.")
+    department: str | None = None
+    channel: str | None = None
+    overdue: bool | None = None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="Open cases and those ended in the last week (or the stages asked for)."
+    )
+    async def case_board(
+        self,
+        info: Info,
+        filter: CaseFilter | None = None,
+        sort: CaseSort = CaseSort.REPORTED_AT,
+        descending: bool = True,
+        first: int = 50,
+        after: str | None = None,
+    ) -> CasePage:
+        if not 1 <= first <= PAGE_LIMIT:
+            raise ValueError(f"first must be 1 to {PAGE_LIMIT}")
+        given = filter or CaseFilter()
+        where = case_board.Filter(
+            stages=tuple(given.stages or ()),
+            category=given.category,
+            area=given.area,
+            department=given.department,
+            channel=given.channel,
+            overdue=given.overdue,
+        )
+        views, now = info.context.services.views, datetime.now(UTC)
+        rows, cursor = await info.context.call(
+            case_board.board, views, now, where, sort.value, descending, after, first
+        )
+        return CasePage(cases=[mapped(Case, row) for row in rows], next=cursor)
+
+    @strawberry.field(description="One case by its number; null if there is none.")
+    async def case(self, info: Info, number: int) -> Case | None:
+        key = (case_id(number).hex,)
+        row = await info.context.call(info.context.services.views.fetch, case_board.cases, key)
+        return None if row is None else mapped(Case, row)
+
+
+def _history(log: EventLog, number: int) -> list[StoredRow]:
+    return [
+        (n.id, UUID(str(n.originator_id)).hex, n.originator_version, n.topic, bytes(n.state))
+        for n in log.select_history(case_id(number))
+    ]
