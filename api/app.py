@@ -4,20 +4,27 @@ legacy graphql-ws), /healthz. The services are built in the lifespan, not at imp
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 from anyio import to_thread
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
 
+from api.auth import Refused, bearer
 from api.context import Context
 from api.schema import schema
 from api.stream import LogHead
+from domain.errors import DomainError
+from domain.staff import Actor
 from infra.bootstrap import Services
 from infra.settings import Settings
 
@@ -27,7 +34,27 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> Context:
         state = request.app.state
-        return Context(state.services, state.head, request, response)
+        context = Context(state.services, state.head, request, response)
+        if not isinstance(request, WebSocket):  # a WebSocket signs in with connection_init
+            context.viewer = await _signed_in(context, request.headers)
+        return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType:
+        try:
+            context.viewer = await _signed_in(context, context.connection_params or {})
+        except HTTPException:
+            raise ConnectionRejectionError() from None
+        if context.viewer is None:  # closed with 4403: sign in with connection_init
+            raise ConnectionRejectionError()
+        unset: UnsetType = UNSET
+        return unset
+
+
+async def _signed_in(context: Context, credentials: Mapping[str, Any]) -> Actor | None:
+    try:
+        return await context.call(bearer, context.services, credentials)
+    except (DomainError, Refused) as error:
+        raise HTTPException(401, str(error)) from None
 
 
 def create_app(settings: Settings) -> Starlette:

@@ -9,10 +9,12 @@ from uuid import UUID
 
 import strawberry
 
+from api.auth import AREA_READERS, SignedIn, read_area, read_department
 from api.context import Info
 from api.events import Event, event_of
 from api.mapping import mapped
 from domain.cases import case_id
+from domain.staff import Role
 from infra.event_store import EventLog
 from projections import case_board
 from projections.records import StoredRow
@@ -77,7 +79,8 @@ class CaseFilter:
 @strawberry.type
 class Query:
     @strawberry.field(
-        description="Open cases and those ended in the last week (or the stages asked for)."
+        description="Open cases and those ended in the last week (or the stages asked for).",
+        permission_classes=[SignedIn],
     )
     async def case_board(
         self,
@@ -90,12 +93,21 @@ class Query:
     ) -> CasePage:
         if not 1 <= first <= PAGE_LIMIT:
             raise ValueError(f"first must be 1 to {PAGE_LIMIT}")
-        given = filter or CaseFilter()
+        given, viewer = filter or CaseFilter(), info.context.caller
+        department = given.department
+        if viewer.role is Role.DEPARTMENT:
+            department = department or viewer.department
+            read_department(viewer, department)
+        area = given.area
+        if viewer.role is not Role.DEPARTMENT:
+            if area is None and viewer.role in AREA_READERS and len(viewer.area) == 1:
+                area = viewer.area[0]
+            read_area(viewer, area or "")
         where = case_board.Filter(
             stages=tuple(given.stages or ()),
             category=given.category,
-            area=given.area,
-            department=given.department,
+            area=area,
+            department=department,
             channel=given.channel,
             overdue=given.overdue,
         )
@@ -105,11 +117,20 @@ class Query:
         )
         return CasePage(cases=[mapped(Case, row) for row in rows], next=cursor)
 
-    @strawberry.field(description="One case by its number; null if there is none.")
+    @strawberry.field(
+        description="One case by its number; null if there is none.",
+        permission_classes=[SignedIn],
+    )
     async def case(self, info: Info, number: int) -> Case | None:
-        key = (case_id(number).hex,)
+        key, viewer = (case_id(number).hex,), info.context.caller
         row = await info.context.call(info.context.services.views.fetch, case_board.cases, key)
-        return None if row is None else mapped(Case, row)
+        if row is None:
+            return None
+        if viewer.role is Role.DEPARTMENT:
+            read_department(viewer, row.department)
+        else:
+            read_area(viewer, row.grid)
+        return mapped(Case, row)
 
 
 def _history(log: EventLog, number: int) -> list[StoredRow]:

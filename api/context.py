@@ -14,6 +14,7 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from api.stream import LogHead
+from domain.staff import Actor
 from infra.bootstrap import Services
 
 T = TypeVar("T")
@@ -25,6 +26,16 @@ class Context:
     head: LogHead
     request: Request | WebSocket
     response: Response | WebSocket | None
+    viewer: Actor | None = None
+    """Who is asking (api.auth); None until they sign in."""
+    connection_params: dict[str, Any] | None = None
+    """The connection_init payload of a WebSocket (strawberry sets it)."""
+
+    @property
+    def caller(self) -> Actor:
+        """The viewer of a signed-in request (root fields are SignedIn)."""
+        assert self.viewer is not None, "a root field without SignedIn"
+        return self.viewer
 
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a call into the synchronous application or views on a worker thread: they

@@ -12,6 +12,7 @@ import orjson
 import strawberry
 from strawberry.scalars import JSON
 
+from api.auth import SignedIn, read_stream
 from api.context import Info
 from domain.events import PERSONAL, topics_of
 from infra.event_store import EventLog
@@ -49,11 +50,13 @@ class EventFilter:
 class Subscription:
     @strawberry.subscription(
         description="Every event after `after` (a position; 0 for the whole log), then new "
-        "ones as they are committed: log order, no gap, no repeat."
+        "ones as they are committed: log order, no gap, no repeat.",
+        permission_classes=[SignedIn],
     )
     async def events(
         self, info: Info, after: int = 0, filter: EventFilter | None = None
     ) -> AsyncGenerator[Event, None]:
+        read_stream(info.context.caller)
         if after < 0:
             raise ValueError("after must be a position (0 or more)")
         names = (filter.names if filter else None) or []

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import strawberry
 from strawberry.scalars import JSON
 
+from api.auth import DISTRICT_READERS, SignedIn, read_area
 from api.context import Info
 from api.mapping import mapped
 from projections import grid_status
@@ -56,22 +57,37 @@ class AreaStatus:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="One grid by its code; null if there is none.")
+    @strawberry.field(
+        description="One grid by its code; null if there is none.", permission_classes=[SignedIn]
+    )
     async def grid(self, info: Info, code: str) -> GridStatus | None:
+        read_area(info.context.caller, code)
         found = await info.context.call(
             grid_status.grid, info.context.services.views, code, datetime.now(UTC)
         )
         return None if found is None else mapped(GridStatus, found)
 
-    @strawberry.field(description="Every grid under an area code (all if none), by code.")
+    @strawberry.field(
+        description="Every grid under an area code, by code: all the caller may read if none.",
+        permission_classes=[SignedIn],
+    )
     async def grids(self, info: Info, area: str | None = None) -> list[GridStatus]:
-        found = await info.context.call(
-            grid_status.grids, info.context.services.views, datetime.now(UTC), area
-        )
+        viewer, now = info.context.caller, datetime.now(UTC)
+        areas = [area] if area is not None or viewer.role in DISTRICT_READERS else viewer.area
+        found = []
+        for code in areas or [""]:
+            read_area(viewer, code or "")
+            found += await info.context.call(
+                grid_status.grids, info.context.services.views, now, code or None
+            )
         return [mapped(GridStatus, status) for status in found]
 
-    @strawberry.field(description="An area's grids summed ('' for the whole district).")
+    @strawberry.field(
+        description="An area's grids summed ('' for the whole district).",
+        permission_classes=[SignedIn],
+    )
     async def area(self, info: Info, code: str = "") -> AreaStatus:
+        read_area(info.context.caller, code)
         found = await info.context.call(
             grid_status.area, info.context.services.views, code, datetime.now(UTC)
         )

@@ -17,9 +17,10 @@ from domain.grids.district import District
 from domain.households import Household
 from domain.receipts import Receipt
 from domain.staff import Staff
+from domain.tokens import Token
 
 _LIBRARY_BASES = {"Event", "Created", "Snapshot"}
-AGGREGATES = (Intake, Handling, Case, District, Household, Component, Staff, Receipt)
+AGGREGATES = (Intake, Handling, Case, District, Household, Component, Staff, Receipt, Token)
 
 
 def _topics_by_name() -> dict[str, tuple[str, ...]]:

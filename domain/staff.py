@@ -71,6 +71,7 @@ class Action(StrEnum):
     REGISTER_COMPONENT = "register_component"
     DRAW_MAP = "draw_map"  # geography: district, streets, communities, grids
     ENROL_STAFF = "enrol_staff"
+    ISSUE_TOKEN = "issue_token"  # and revoke one
 
 
 _FIELD_WORK = frozenset(
@@ -112,6 +113,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         {
             Action.DRAW_MAP,
             Action.ENROL_STAFF,
+            Action.ISSUE_TOKEN,
             Action.REGISTER_HOUSEHOLD,
             Action.REGISTER_COMPONENT,
         }

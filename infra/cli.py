@@ -31,11 +31,13 @@ from domain.service import GridCenter
 from infra.bench import bench_rebuild
 from infra.bootstrap import build_application, build_projections, event_log
 from infra.demo.city import plan_city
+from infra.demo.people import ADMIN_CODE, operator_codes
 from infra.demo.seed import seed_city
 from infra.demo.simulator import Simulator, any_cases, open_cases
 from infra.history import Entry, History, Query
 from infra.rebuild import Rebuilder
 from infra.settings import Settings, SettingsInvalid
+from infra.tokens import issued, mint
 from infra.watcher import DeadlineWatch
 from projections.runner import BATCH
 
@@ -127,11 +129,15 @@ def demo(
             runner.catch_up(lambda at, head: bars.update(task, completed=at, total=head))
         runner.store.close()  # the server keeps the views current from here
         served = replace(settings, development=True)
+        secret, digest = mint()
+        operator = operator_codes()[0]
+        app.issue_token(digest, operator, "demo", by=app.actor(ADMIN_CODE), at=now)
         with _serving(served):
             console.print(
                 f"[bold]live[/bold]: {rate:g} reports an hour; GraphQL (and GraphiQL) at "
                 f"http://{served.host}:{served.port}/graphql; Ctrl-C stops"
             )
+            console.print(f"operator token ({operator}): {secret}", soft_wrap=True)
             _live(app, simulator, seconds)
 
 
@@ -281,6 +287,8 @@ projections_cli = typer.Typer(help="The views folded from the log.", no_args_is_
 bench_cli = typer.Typer(
     help="Benchmarks, each beside a raw baseline of the same run.", no_args_is_help=True
 )
+tokens_cli = typer.Typer(help="Access tokens for the API.", no_args_is_help=True)
+cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(projections_cli, name="projections")
 cli.add_typer(bench_cli, name="bench")
 
@@ -381,3 +389,55 @@ def main() -> None:
     except DomainError as error:
         console.print(f"[red]refused: {escape(str(error))}[/red]")
         sys.exit(1)
+
+
+ADMIN_OPTION = typer.Option("--by", help="The admin's staff code (the demo city's is A0001).")
+
+
+@tokens_cli.command("issue")
+def tokens_issue(
+    staff: Annotated[str, typer.Argument(help="Staff code of the holder, e.g. OP01.")],
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "",
+    by: Annotated[str, ADMIN_OPTION] = "A0001",
+) -> None:
+    """Issue a token and print its secret: shown this once, kept only as a digest."""
+    with _application() as (_, app):
+        secret, digest = mint()
+        try:
+            app.issue_token(digest, staff, label, by=app.actor(by), at=datetime.now(UTC))
+        except DomainError as error:
+            console.print(f"[red]{escape(str(error))}[/red]")
+            raise typer.Exit(1) from None
+        console.print(f"token {digest[:8]} for {staff}: [bold]{secret}[/bold]", soft_wrap=True)
+
+
+@tokens_cli.command("revoke")
+def tokens_revoke(
+    token: Annotated[str, typer.Argument(help="The token's short name (see list).")],
+    by: Annotated[str, ADMIN_OPTION] = "A0001",
+) -> None:
+    """Revoke a token: it never works again."""
+    with _application() as (_, app):
+        found = [t for t in issued(event_log(app)) if t.digest.startswith(token)]
+        if len(found) != 1:
+            console.print(f"[red]{'no' if not found else 'more than one'} token {token}[/red]")
+            raise typer.Exit(1)
+        try:
+            app.revoke_token(found[0].digest, by=app.actor(by), at=datetime.now(UTC))
+        except DomainError as error:
+            console.print(f"[red]{escape(str(error))}[/red]")
+            raise typer.Exit(1) from None
+        console.print(f"token {found[0].short} revoked")
+
+
+@tokens_cli.command("list")
+def tokens_list() -> None:
+    """Every token issued: its short name, holder, label, when, and whether revoked."""
+    with _application() as (_, app):
+        for token in issued(event_log(app)):
+            state = "revoked" if token.revoked else "valid"
+            console.print(
+                f"{token.short}  {token.staff:<10} "
+                f"{token.issued_at.astimezone(app.calendar.zone):%Y-%m-%d %H:%M}  "
+                f"{state:<7}  {escape(token.label)}"
+            )

@@ -176,6 +176,7 @@ class ApiServer:
     process: subprocess.Popen[bytes]
     port: int
     log: IO[bytes]  # what it printed
+    token: str = ""  # the bearer token tests send by default
 
     @property
     def http(self) -> str:

@@ -9,6 +9,7 @@ from domain.service.handling import HandlingService
 from domain.service.households import HouseholdPlan, HouseholdService
 from domain.service.intake import IntakeService
 from domain.service.staff import StaffPlan, StaffService
+from domain.service.tokens import TokenService
 
 
 class GridCenter(
@@ -18,6 +19,7 @@ class GridCenter(
     HouseholdService,
     ComponentService,
     StaffService,
+    TokenService,
 ):
     """The gridcenter application: every command of the practice, recorded as events."""
 

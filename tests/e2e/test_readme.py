@@ -61,12 +61,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         text=True,
     ) as run:
         assert run.stdout is not None
-        printed = []
+        printed, token = [], ""
         for line in run.stdout:
             printed.append(line)
-            if line.startswith("live:"):
+            if found := re.match(r"operator token \(OP01\): (gc_\S+)", line):
+                token = found.group(1)
                 break
-        answers = [ask(env["GRIDCENTER_PORT"], example) for example in graphql_examples()]
+        assert token, "".join(printed)
+        port = env["GRIDCENTER_PORT"]
+        answers = [ask(port, token, example) for example in graphql_examples()]
         printed.extend(run.stdout)
         assert run.wait(timeout=900) == 0, "".join(printed)
     yield Demo(env, "".join(printed), answers)
@@ -76,13 +79,16 @@ def graphql_examples() -> list[str]:
     return re.findall(r"```graphql\n(.*?)```", README, re.DOTALL)
 
 
-def ask(port: str, example: str) -> dict[str, Any]:
+def ask(port: str, token: str, example: str) -> dict[str, Any]:
     """A query over HTTP; a subscription over WebSocket, until its first answer."""
+    signed = {"Authorization": f"Bearer {token}"}
     if not example.lstrip().startswith("subscription"):
-        return httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": example}).json()
+        url = f"http://127.0.0.1:{port}/graphql"
+        return httpx.post(url, json={"query": example}, headers=signed).json()
 
     async def first() -> dict[str, Any]:
-        transport = WebsocketsTransport(url=f"ws://127.0.0.1:{port}/graphql")
+        url = f"ws://127.0.0.1:{port}/graphql"
+        transport = WebsocketsTransport(url=url, init_payload=signed)
         async with Client(transport=transport) as session:
             async for answer in session.subscribe(GraphQLRequest(example)):
                 return {"data": answer}

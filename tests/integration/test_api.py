@@ -5,19 +5,24 @@ PostgreSQL, driven by gql — a client nobody here wrote — over HTTP and over 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+import websockets
 from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 from gql.transport.websockets import WebsocketsTransport
 
 from domain.cases import Channel
-from domain.service import GridCenter
-from tests.fixtures import GRID_A, GRID_B, IN_A, RESIDENT, Loop, head
+from domain.service import GridCenter, StaffPlan
+from domain.staff import Role
+from infra.tokens import digest_of, mint
+from tests.fixtures import ADMIN, DISTRICT, GRID_A, GRID_B, IN_A, MONDAY, RESIDENT, Loop, head
 from tests.servers import ApiServer, start_api
 
 TRANSPORT_WS = WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL
@@ -27,18 +32,44 @@ EVENTS = """subscription ($after: Int!, $filter: EventFilter) {
 }"""
 
 
+STAFF = [
+    StaffPlan("OP01", "王调度", Role.OPERATOR, (DISTRICT,)),
+    StaffPlan("AU01", "审计 周", Role.AUDITOR),
+    StaffPlan("W001", "张网格", Role.GRID_WORKER, (GRID_A,)),
+    StaffPlan("D001", "水务 刘", Role.DEPARTMENT, department="swj"),
+    StaffPlan("D002", "环卫 陈", Role.DEPARTMENT, department="hwj"),
+]
+
+
 @pytest.fixture
-def server(app: GridCenter, store_url: str) -> Iterator[ApiServer]:
+def tokens(app: GridCenter) -> dict[str, str]:
+    """A token for each of STAFF, by staff code."""
+    app.enrol_staff(STAFF, ADMIN, MONDAY)
+    secrets = {}
+    for plan in STAFF:
+        secrets[plan.code], digest = mint()
+        app.issue_token(digest, plan.code, "tests", by=ADMIN, at=MONDAY)
+    return secrets
+
+
+@pytest.fixture
+def server(app: GridCenter, store_url: str, tokens: dict[str, str]) -> Iterator[ApiServer]:
     if store_url.startswith("memory:"):
         pytest.fail("the API serves a durable store")
     running = start_api(store_url)
+    running.token = tokens["OP01"]  # the operator's, unless a test says otherwise
     yield running
     running.stop()
 
 
-def query(server: ApiServer, text: str, **variables: Any) -> dict[str, Any]:
+def query(server: ApiServer, text: str, token: str | None = "", **variables: Any) -> dict[str, Any]:
+    """A query over HTTP with the server's token, another one, or none (None)."""
+    secret = server.token if token == "" else token
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+
     async def send() -> dict[str, Any]:
-        async with Client(transport=HTTPXAsyncTransport(url=server.http)) as session:
+        transport = HTTPXAsyncTransport(url=server.http, headers=headers)
+        async with Client(transport=transport) as session:
             return await session.execute(GraphQLRequest(text, variable_values=variables))
 
     return asyncio.run(send())
@@ -50,6 +81,7 @@ def stream(
     until: Callable[[list[dict[str, Any]]], bool],
     protocol: str = TRANSPORT_WS,
     during: Callable[[], None] | None = None,
+    token: str | None = "",
     **variables: Any,
 ) -> list[dict[str, Any]]:
     """Events from the subscription until `until(received)`; `during` runs (on a thread)
@@ -57,7 +89,11 @@ def stream(
 
     async def receive() -> list[dict[str, Any]]:
         received: list[dict[str, Any]] = []
-        transport = WebsocketsTransport(url=server.ws, subprotocols=[protocol])
+        secret = server.token if token == "" else token
+        payload = {"Authorization": f"Bearer {secret}"} if secret else {}
+        transport = WebsocketsTransport(
+            url=server.ws, subprotocols=[protocol], init_payload=payload
+        )
         request = GraphQLRequest(EVENTS, variable_values={"after": after, **variables})
         async with Client(transport=transport) as session:
             async for result in session.subscribe(request):
@@ -179,3 +215,102 @@ def wait_for_case(server: ApiServer, number: int, stage: str) -> dict[str, Any]:
             return found
         asyncio.run(asyncio.sleep(0.1))
     pytest.fail(f"case {number} did not reach {stage} on the server")
+
+
+# Who may read what ------------------------------------------------------------------------
+
+REFUSED = [
+    # (staff, operation, variables, what the error says)
+    ("D001", "{ grids { code } }", {}, "may not read area"),
+    ("D001", '{ area(code: "") { open } }', {}, "may not read area"),
+    ("D001", '{ caseBoard(filter: {department: "hwj"}) { next } }', {}, "only the cases of"),
+    ("D001", "query ($n: Int!) { case(number: $n) { stage } }", {"n": 0}, "only the cases of"),
+    ("W001", f'{{ grid(code: "{GRID_B}") {{ level }} }}', {}, "may not read area"),
+    ("W001", '{ area(code: "") { open } }', {}, "reads only within"),
+    ("W001", f'{{ caseBoard(filter: {{area: "{GRID_B}"}}) {{ next }} }}', {}, "may not read"),
+]
+
+
+@pytest.mark.parametrize(("staff", "operation", "variables", "says"), REFUSED)
+def test_each_role_is_refused_what_it_may_not_read(
+    server: ApiServer,
+    app: GridCenter,
+    tokens: dict[str, str],
+    staff: str,
+    operation: str,
+    variables: dict[str, Any],
+    says: str,
+) -> None:
+    if "n" in variables:
+        variables = {"n": Loop(app).dispatched()}  # dispatched to hwj, not D001's swj
+        wait_for_case(server, variables["n"], "dispatched")
+    with pytest.raises(TransportQueryError, match=says) as refused:
+        query(server, operation, token=tokens[staff], **variables)
+    assert refused.value.errors
+    assert refused.value.errors[0]["extensions"]["code"] == "FORBIDDEN"
+
+
+@pytest.mark.parametrize("staff", ["D001", "W001"])
+def test_only_the_district_reads_the_whole_event_stream(
+    server: ApiServer, tokens: dict[str, str], staff: str
+) -> None:
+    with pytest.raises(TransportQueryError, match="may not read the whole event stream"):
+        stream(server, 0, until=lambda got: True, token=tokens[staff])
+
+
+def test_each_reader_sees_what_is_theirs(
+    server: ApiServer, app: GridCenter, tokens: dict[str, str]
+) -> None:
+    number = Loop(app).dispatched()  # in grid A, to hwj
+    wait_for_case(server, number, "dispatched")
+    mine = "{ caseBoard { cases { number grid department } } grids { code } }"
+    worker = query(server, mine, token=tokens["W001"])
+    assert {case["grid"] for case in worker["caseBoard"]["cases"]} == {GRID_A}
+    assert [grid["code"] for grid in worker["grids"]] == [GRID_A]
+    department = query(server, "{ caseBoard { cases { department } } }", token=tokens["D002"])
+    assert {case["department"] for case in department["caseBoard"]["cases"]} == {"hwj"}
+    other = query(server, "{ caseBoard { cases { number } } }", token=tokens["D001"])
+    assert other["caseBoard"]["cases"] == []
+    auditor = query(server, '{ area(code: "") { grids } }', token=tokens["AU01"])
+    assert auditor["area"]["grids"] == 4
+
+
+def test_nothing_is_read_without_a_token(server: ApiServer) -> None:
+    with pytest.raises(TransportQueryError, match="sign in first") as refused:
+        query(server, "{ grids { code } }", token=None)
+    assert refused.value.errors
+    assert refused.value.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_websocket_without_a_token_is_closed_forbidden(server: ApiServer) -> None:
+    async def connect() -> int | None:
+        async with websockets.connect(server.ws, subprotocols=[TRANSPORT_WS]) as socket:
+            await socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+            with contextlib.suppress(websockets.ConnectionClosed):
+                await socket.recv()
+            return socket.close_code
+
+    assert asyncio.run(asyncio.wait_for(connect(), 30)) == 4403
+
+
+@pytest.mark.parametrize("secret", ["gc_made-up", "not even a bearer token"])
+def test_a_token_that_does_not_work_is_answered_401(server: ApiServer, secret: str) -> None:
+    answer = httpx.post(
+        server.http,
+        json={"query": "{ grids { code } }"},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert answer.status_code == 401
+
+
+def test_a_revoked_token_stops_working_at_once(
+    server: ApiServer, app: GridCenter, tokens: dict[str, str]
+) -> None:
+    assert query(server, "{ grids { code } }", token=tokens["AU01"])["grids"]
+    app.revoke_token(digest_of(tokens["AU01"]), by=ADMIN, at=MONDAY)
+    answer = httpx.post(
+        server.http,
+        json={"query": "{ grids { code } }"},
+        headers={"Authorization": f"Bearer {tokens['AU01']}"},
+    )
+    assert answer.status_code == 401

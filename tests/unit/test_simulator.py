@@ -55,6 +55,8 @@ NOT_SIMULATED = {
     "GridRetired", "GridStaffed", "StaffEnrolled", "StaffReassigned", "StaffLeft",
     "ComponentRegistered", "HouseholdRegistered", "HouseholdTagged", "HouseholdUntagged",
     "HouseholdMovedOut", "ComponentRemoved", "ReceiptIssued",
+    # access is given by admins, not by the city's life
+    "TokenIssued", "TokenRevoked",
 }  # fmt: skip
 
 
