@@ -5,9 +5,10 @@ from __future__ import annotations
 import strawberry
 from strawberry.tools import merge_types
 
-from api import cases, grids
+from api import cases, closing, grids, handling, intake
 from api.events import Subscription
 
 Query = merge_types("Query", (grids.Query, cases.Query))
+Mutation = merge_types("Mutation", (intake.Mutation, handling.Mutation, closing.Mutation))
 
-schema = strawberry.Schema(query=Query, subscription=Subscription)
+schema = strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription)

@@ -109,7 +109,7 @@ def demo(
     rate: Annotated[
         float, typer.Option(min=1, help="Reports an hour, on average over a day.")
     ] = 240,
-    history: Annotated[float, typer.Option(min=0, help="Days of history to simulate first.")] = 0.5,
+    history: Annotated[float, typer.Option(min=0, help="Days of history to simulate first.")] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the generated city.")] = 2004,
     seconds: Annotated[
         float | None, typer.Option(help="Stop after this many seconds live.")

@@ -121,12 +121,13 @@ def test_each_console_example_of_the_readme_runs_and_prints_what_it_promises(
 
 
 def test_the_demo_serves_the_readmes_graphql_examples(demo: Demo) -> None:
-    assert len(demo.answers) == len(graphql_examples()) >= 3
+    assert len(demo.answers) == len(graphql_examples()) >= 4
     for answer in demo.answers:
         assert answer.get("data") and not answer.get("errors"), answer
-    grids, board, stream = demo.answers[:3]
+    grids, board, command, stream = demo.answers[:4]
     assert grids["data"]["area"]["grids"] == 589
     assert board["data"]["caseBoard"]["cases"]
+    assert command["data"]["reportCase"]["__typename"] == "Recorded"
     assert stream["data"]["events"]["position"] == 1
 
 
