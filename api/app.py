@@ -11,6 +11,7 @@ from typing import Any
 from anyio import to_thread
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -19,8 +20,10 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET, UnsetType
 
-from api.auth import Refused, bearer
+from api.auth import bearer
 from api.context import Context
+from api.errors import Refused
+from api.limits import RequestLimits
 from api.schema import schema
 from api.stream import LogHead
 from domain.errors import DomainError
@@ -77,6 +80,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
         ],
+        middleware=[Middleware(RequestLimits)],
         lifespan=lifespan,
     )
 

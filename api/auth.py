@@ -9,27 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graphql import GraphQLError
 from strawberry.permission import BasePermission
 
-from domain.errors import DomainError
+from api.errors import Refused
 from domain.staff import Actor, Role
 from infra.bootstrap import Services
 from infra.tokens import digest_of
 
 DISTRICT_READERS = frozenset({Role.OPERATOR, Role.AUDITOR, Role.ADMIN})
 AREA_READERS = frozenset({Role.GRID_WORKER, Role.SUPERVISOR})
-
-
-class Refused(GraphQLError):
-    """A typed error as data: `extensions.code` says which rule (FORBIDDEN, NOT_FOUND, …)."""
-
-    def __init__(self, message: str, code: str = "FORBIDDEN") -> None:
-        super().__init__(message, extensions={"code": code})
-
-
-def refused(error: DomainError) -> Refused:
-    return Refused(str(error), error.code)
 
 
 class SignedIn(BasePermission):

@@ -11,6 +11,7 @@ import strawberry
 
 from api.auth import AREA_READERS, SignedIn, read_area, read_department
 from api.context import Info
+from api.errors import BadInput, area_code
 from api.events import Event, event_of
 from api.mapping import mapped
 from domain.cases import case_id
@@ -92,13 +93,13 @@ class Query:
         after: str | None = None,
     ) -> CasePage:
         if not 1 <= first <= PAGE_LIMIT:
-            raise ValueError(f"first must be 1 to {PAGE_LIMIT}")
+            raise BadInput(f"first must be 1 to {PAGE_LIMIT}")
         given, viewer = filter or CaseFilter(), info.context.caller
         department = given.department
         if viewer.role is Role.DEPARTMENT:
             department = department or viewer.department
             read_department(viewer, department)
-        area = given.area
+        area = None if given.area is None else area_code(given.area)
         if viewer.role is not Role.DEPARTMENT:
             if area is None and viewer.role in AREA_READERS and len(viewer.area) == 1:
                 area = viewer.area[0]
@@ -112,9 +113,12 @@ class Query:
             overdue=given.overdue,
         )
         views, now = info.context.services.views, datetime.now(UTC)
-        rows, cursor = await info.context.call(
-            case_board.board, views, now, where, sort.value, descending, after, first
-        )
+        try:
+            rows, cursor = await info.context.call(
+                case_board.board, views, now, where, sort.value, descending, after, first
+            )
+        except ValueError as error:  # not a cursor of the board
+            raise BadInput(str(error)) from None
         return CasePage(cases=[mapped(Case, row) for row in rows], next=cursor)
 
     @strawberry.field(

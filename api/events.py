@@ -14,6 +14,7 @@ from strawberry.scalars import JSON
 
 from api.auth import SignedIn, read_stream
 from api.context import Info
+from api.errors import BadInput
 from domain.events import PERSONAL, topics_of
 from infra.event_store import EventLog
 from projections.records import StoredRow, name_of
@@ -58,9 +59,12 @@ class Subscription:
     ) -> AsyncGenerator[Event, None]:
         read_stream(info.context.caller)
         if after < 0:
-            raise ValueError("after must be a position (0 or more)")
+            raise BadInput("after must be a position (0 or more)")
         names = (filter.names if filter else None) or []
-        topics = topics_of(names)  # an unknown name is an error before anything streams
+        try:
+            topics = topics_of(names)  # an unknown name is an error before anything streams
+        except ValueError as error:
+            raise BadInput(str(error)) from None
         context = info.context
         position = after
         while True:

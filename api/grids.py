@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 
 from api.auth import DISTRICT_READERS, SignedIn, read_area
 from api.context import Info
+from api.errors import area_code
 from api.mapping import mapped
 from projections import grid_status
 
@@ -61,7 +62,7 @@ class Query:
         description="One grid by its code; null if there is none.", permission_classes=[SignedIn]
     )
     async def grid(self, info: Info, code: str) -> GridStatus | None:
-        read_area(info.context.caller, code)
+        read_area(info.context.caller, area_code(code))
         found = await info.context.call(
             grid_status.grid, info.context.services.views, code, datetime.now(UTC)
         )
@@ -73,7 +74,8 @@ class Query:
     )
     async def grids(self, info: Info, area: str | None = None) -> list[GridStatus]:
         viewer, now = info.context.caller, datetime.now(UTC)
-        areas = [area] if area is not None or viewer.role in DISTRICT_READERS else viewer.area
+        asked = None if area is None else area_code(area)
+        areas = [asked] if asked is not None or viewer.role in DISTRICT_READERS else viewer.area
         found = []
         for code in areas or [""]:
             read_area(viewer, code or "")
@@ -87,7 +89,7 @@ class Query:
         permission_classes=[SignedIn],
     )
     async def area(self, info: Info, code: str = "") -> AreaStatus:
-        read_area(info.context.caller, code)
+        read_area(info.context.caller, area_code(code))
         found = await info.context.call(
             grid_status.area, info.context.services.views, code, datetime.now(UTC)
         )

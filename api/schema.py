@@ -7,8 +7,11 @@ from strawberry.tools import merge_types
 
 from api import cases, closing, grids, handling, intake
 from api.events import Subscription
+from api.limits import extensions
 
 Query = merge_types("Query", (grids.Query, cases.Query))
 Mutation = merge_types("Mutation", (intake.Mutation, handling.Mutation, closing.Mutation))
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription)
+schema = strawberry.Schema(
+    query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions()
+)
