@@ -24,6 +24,7 @@ from api.auth import bearer
 from api.context import Context
 from api.errors import Refused
 from api.limits import RequestLimits
+from api.notices import Notices
 from api.schema import schema
 from api.stream import LogHead
 from domain.errors import DomainError
@@ -37,7 +38,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> Context:
         state = request.app.state
-        context = Context(state.services, state.head, request, response)
+        context = Context(state.services, state.head, state.notices, request, response)
         if not isinstance(request, WebSocket):  # a WebSocket signs in with connection_init
             context.viewer = await _signed_in(context, request.headers)
         return context
@@ -66,10 +67,13 @@ def create_app(settings: Settings) -> Starlette:
         services = await to_thread.run_sync(Services, settings)
         await to_thread.run_sync(services.start)
         app.state.services = services
-        app.state.head = LogHead(services.log, asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        app.state.head = LogHead(services.log, loop)
+        app.state.notices = Notices(services.bus, loop)
         try:
             yield
         finally:
+            app.state.notices.close()
             app.state.head.close()
             await to_thread.run_sync(services.close)
 

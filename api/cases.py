@@ -3,22 +3,25 @@ timeline of events — who did what, when."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from uuid import UUID
 
 import strawberry
 
-from api.auth import AREA_READERS, SignedIn, read_area, read_department
+from api.auth import AREA_READERS, DISTRICT_READERS, SignedIn, read_area, read_department
 from api.context import Info
 from api.errors import BadInput, area_code
 from api.events import Event, event_of
 from api.mapping import mapped
 from domain.cases import case_id
-from domain.staff import Role
+from domain.staff import Actor, Role
 from infra.event_store import EventLog
 from projections import case_board
 from projections.records import StoredRow
+from projections.store import ViewStore
 
 PAGE_LIMIT = 200
 
@@ -142,3 +145,62 @@ def _history(log: EventLog, number: int) -> list[StoredRow]:
         (n.id, UUID(str(n.originator_id)).hex, n.originator_version, n.topic, bytes(n.state))
         for n in log.select_history(case_id(number))
     ]
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Each change of a case — one by its number, or those of an area or a "
+        "department — as the case stands after it.",
+        permission_classes=[SignedIn],
+    )
+    async def case_updates(
+        self,
+        info: Info,
+        number: int | None = None,
+        area: str | None = None,
+        department: str | None = None,
+    ) -> AsyncGenerator[Case, None]:
+        viewer = info.context.caller
+        wanted = _Wanted(number, None if area is None else area_code(area), department)
+        if viewer.role is Role.DEPARTMENT:
+            read_department(viewer, department or viewer.department)
+            wanted = _Wanted(number, wanted.area, department or viewer.department)
+        else:
+            read_area(viewer, wanted.area or _one_area(viewer))
+        views = info.context.services.views
+        async with info.context.notices.listening(case_board.name) as notices:
+            async for notice in notices:
+                rows = await info.context.call(_rows, views, sorted(notice.keys))
+                for row in rows:
+                    if wanted.matches(row) and _may_read(viewer, row):
+                        yield mapped(Case, row)
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    number: int | None
+    area: str | None
+    department: str | None
+
+    def matches(self, row: case_board.CaseRow) -> bool:
+        return (
+            (self.number is None or row.number == self.number)
+            and (self.area is None or row.grid.startswith(self.area))
+            and (self.department is None or row.department == self.department)
+        )
+
+
+def _one_area(viewer: Actor) -> str:
+    return viewer.area[0] if viewer.role in AREA_READERS and len(viewer.area) == 1 else ""
+
+
+def _may_read(viewer: Actor, row: case_board.CaseRow) -> bool:
+    if viewer.role is Role.DEPARTMENT:
+        return row.department == viewer.department
+    return viewer.role in DISTRICT_READERS or viewer.covers(row.grid)
+
+
+def _rows(views: ViewStore, ids: list[str]) -> list[case_board.CaseRow]:
+    found = [views.fetch(case_board.cases, (id,)) for id in ids]
+    return [row for row in found if row is not None]

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
+from api.notices import Notices
 from api.stream import LogHead
 from domain.staff import Actor
 from infra.bootstrap import Services
@@ -24,6 +25,7 @@ T = TypeVar("T")
 class Context:
     services: Services
     head: LogHead
+    notices: Notices
     request: Request | WebSocket
     response: Response | WebSocket | None
     viewer: Actor | None = None

@@ -3,6 +3,7 @@ call, fit for drawing the wall map), and an area's grids summed."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator, Sequence
 from datetime import UTC, datetime
 
 import strawberry
@@ -12,6 +13,7 @@ from api.auth import DISTRICT_READERS, SignedIn, read_area
 from api.context import Info
 from api.errors import area_code
 from api.mapping import mapped
+from domain.staff import Actor
 from projections import grid_status
 
 
@@ -73,16 +75,7 @@ class Query:
         permission_classes=[SignedIn],
     )
     async def grids(self, info: Info, area: str | None = None) -> list[GridStatus]:
-        viewer, now = info.context.caller, datetime.now(UTC)
-        asked = None if area is None else area_code(area)
-        areas = [asked] if asked is not None or viewer.role in DISTRICT_READERS else viewer.area
-        found = []
-        for code in areas or [""]:
-            read_area(viewer, code or "")
-            found += await info.context.call(
-                grid_status.grids, info.context.services.views, now, code or None
-            )
-        return [mapped(GridStatus, status) for status in found]
+        return await _statuses(info, _areas(info.context.caller, area))
 
     @strawberry.field(
         description="An area's grids summed ('' for the whole district).",
@@ -94,3 +87,49 @@ class Query:
             grid_status.area, info.context.services.views, code, datetime.now(UTC)
         )
         return mapped(AreaStatus, found)
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="The grids under an area code (all the caller may read if none) as "
+        "they are now, then the grids that changed, each time some do.",
+        permission_classes=[SignedIn],
+    )
+    async def grid_status(
+        self, info: Info, area: str | None = None
+    ) -> AsyncGenerator[list[GridStatus], None]:
+        areas = _areas(info.context.caller, area)
+        async with info.context.notices.listening(grid_status.name) as notices:
+            yield await _statuses(info, areas)  # listening first: no change falls between
+            async for notice in notices:
+                changed = sorted(k for k in notice.keys if any(k.startswith(a) for a in areas))
+                if changed:
+                    yield await _statuses(info, [], changed)
+
+
+def _areas(viewer: Actor, area: str | None) -> list[str]:
+    """The area codes a request covers: the one asked for, or all the caller may read."""
+    if area is not None:
+        found = [area_code(area)]
+    elif viewer.role in DISTRICT_READERS:
+        found = [""]
+    else:
+        found = list(viewer.area) or [""]  # nobody's area: refused below
+    for code in found:
+        read_area(viewer, code)
+    return found
+
+
+async def _statuses(
+    info: Info, areas: Sequence[str], codes: Sequence[str] = ()
+) -> list[GridStatus]:
+    """The grids under the areas, or the grids with the codes, now."""
+    views, now = info.context.services.views, datetime.now(UTC)
+
+    def read() -> list[grid_status.GridStatus]:
+        found = [s for a in areas for s in grid_status.grids(views, now, a or None)]
+        found += [s for c in codes if (s := grid_status.grid(views, c, now)) is not None]
+        return found
+
+    return [mapped(GridStatus, status) for status in await info.context.call(read)]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import strawberry
 from strawberry.tools import merge_types
 
-from api import cases, closing, grids, handling, intake
-from api.events import Subscription
+from api import cases, closing, events, grids, handling, intake
 from api.limits import extensions
 
 Query = merge_types("Query", (grids.Query, cases.Query))
 Mutation = merge_types("Mutation", (intake.Mutation, handling.Mutation, closing.Mutation))
+Subscription = merge_types(
+    "Subscription", (events.Subscription, grids.Subscription, cases.Subscription)
+)
 
 schema = strawberry.Schema(
     query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions()

@@ -84,24 +84,52 @@ def stream(
     token: str | None = "",
     **variables: Any,
 ) -> list[dict[str, Any]]:
-    """Events from the subscription until `until(received)`; `during` runs (on a thread)
+    """Events from the event stream until `until(received)`; `during` runs (on a thread)
     once the first event has arrived."""
+    variables = {"after": after, **variables}
+    return subscribe(server, EVENTS, until, protocol, during, token, **variables)
 
-    async def receive() -> list[dict[str, Any]]:
-        received: list[dict[str, Any]] = []
+
+def subscribe(
+    server: ApiServer,
+    text: str,
+    until: Callable[[list[Any]], bool],
+    protocol: str = TRANSPORT_WS,
+    during: Callable[[], None] | None = None,
+    token: str | None = "",
+    quiet: bool = False,
+    **variables: Any,
+) -> list[Any]:
+    """What the subscription sends until `until(received)`. `during` runs on a thread
+    once the first answer has arrived — or, for a `quiet` subscription that answers only
+    changes, once it has had a moment to start."""
+
+    async def receive() -> list[Any]:
+        received: list[Any] = []
         secret = server.token if token == "" else token
         payload = {"Authorization": f"Bearer {secret}"} if secret else {}
         transport = WebsocketsTransport(
             url=server.ws, subprotocols=[protocol], init_payload=payload
         )
-        request = GraphQLRequest(EVENTS, variable_values={"after": after, **variables})
+        request = GraphQLRequest(text, variable_values=variables)
         async with Client(transport=transport) as session:
-            async for result in session.subscribe(request):
-                received.append(result["events"])
-                if during is not None and len(received) == 1:
+            answers = session.subscribe(request)
+            try:
+                if quiet and during is not None:
+                    first = asyncio.ensure_future(anext(answers))
+                    await asyncio.sleep(1.5)  # the server registers it meanwhile
                     await asyncio.to_thread(during)
-                if until(received):
-                    return received
+                    received.append(next(iter((await first).values())))
+                    if until(received):
+                        return received
+                async for answer in answers:
+                    received.append(next(iter(answer.values())))
+                    if not quiet and during is not None and len(received) == 1:
+                        await asyncio.to_thread(during)
+                    if until(received):
+                        return received
+            finally:
+                await answers.aclose()
         return received
 
     return asyncio.run(asyncio.wait_for(receive(), 30))
@@ -464,3 +492,56 @@ def test_a_nul_character_is_answered_400_and_records_nothing(
     assert post(server, {"query": text}).status_code == 400
     assert post(server, b'{"query": "{ grids { code } }", "x": "\\u0000"}').status_code == 400
     assert head(app) == before
+
+
+# Live views ---------------------------------------------------------------------------------
+
+GRID_STATUS = "subscription ($area: String) { gridStatus(area: $area) { code open level } }"
+CASE_UPDATES = """subscription ($department: String, $number: Int) {
+  caseUpdates(department: $department, number: $number) { number stage department } }"""
+
+
+def test_the_map_gets_every_grid_then_the_grids_that_change(
+    server: ApiServer, app: GridCenter
+) -> None:
+    received = subscribe(
+        server,
+        GRID_STATUS,
+        until=lambda got: len(got) > 1 and any(g["open"] for g in got[-1]),
+        during=Loop(app).reported,  # in grid A
+    )
+    assert [grid["code"] for grid in received[0]][:2] == [GRID_A, GRID_B]
+    changed = [grid for grid in received[-1] if grid["open"]]
+    assert [grid["code"] for grid in changed] == [GRID_A]
+
+
+def test_a_grid_worker_watches_only_their_grids(server: ApiServer, tokens: dict[str, str]) -> None:
+    (first,) = subscribe(server, GRID_STATUS, until=lambda got: True, token=tokens["W001"])
+    assert [grid["code"] for grid in first] == [GRID_A]
+    with pytest.raises(TransportQueryError, match="may not read area"):
+        subscribe(server, GRID_STATUS, until=lambda got: True, token=tokens["D001"])
+
+
+def test_a_department_follows_the_cases_dispatched_to_it(
+    server: ApiServer, app: GridCenter, tokens: dict[str, str]
+) -> None:
+    received = subscribe(
+        server,
+        CASE_UPDATES,
+        until=lambda got: got[-1]["stage"] == "accepted",
+        during=Loop(app).accepted,  # dispatched to hwj, then accepted
+        token=tokens["D002"],
+        quiet=True,
+    )
+    # a notice comes per batch the views commit: the case as it stands after it
+    assert received[-1]["stage"] == "accepted"
+    assert {case["department"] for case in received} == {"hwj"}
+
+
+def test_a_department_may_not_follow_another_departments_cases(
+    server: ApiServer, tokens: dict[str, str]
+) -> None:
+    with pytest.raises(TransportQueryError, match="only the cases of department swj"):
+        subscribe(
+            server, CASE_UPDATES, until=lambda got: True, token=tokens["D001"], department="hwj"
+        )
