@@ -14,7 +14,7 @@ from api.context import Info
 from api.errors import area_code
 from api.mapping import mapped
 from domain.staff import Actor
-from projections import grid_status
+from projections import grid_map, grid_status
 
 
 @strawberry.type(description="A grid as the command center sees it now.")
@@ -58,8 +58,37 @@ class AreaStatus:
     level: str
 
 
+@strawberry.type(description="The district, a street or a community.")
+class Area:
+    code: str
+    kind: str = strawberry.field(description="district, street or community")
+    name_zh: str
+    name_en: str
+
+
 @strawberry.type
 class Query:
+    @strawberry.field(
+        description="The district, its streets and communities (under an area code), by code.",
+        permission_classes=[SignedIn],
+    )
+    async def areas(self, info: Info, under: str = "") -> list[Area]:
+        found = await info.context.call(
+            grid_map.area_list, info.context.services.views, area_code(under)
+        )
+        return [mapped(Area, area) for area in found]
+
+    @strawberry.field(
+        description="The current grids under an area code as a GeoJSON FeatureCollection "
+        "(WGS-84 polygons; code, names, community, street, households, population): the "
+        "base map, drawn with no tile server.",
+        permission_classes=[SignedIn],
+    )
+    async def grid_map(self, info: Info, area: str = "") -> JSON:
+        views, under = info.context.services.views, area_code(area)
+        shapes = await info.context.call(grid_map.shapes, views, under)
+        return JSON(grid_map.geojson(shapes))
+
     @strawberry.field(
         description="One grid by its code; null if there is none.", permission_classes=[SignedIn]
     )

@@ -3,6 +3,7 @@
 from projections import (
     assessment,
     case_board,
+    grid_map,
     grid_status,
     monthly_analysis,
     visit_coverage,
@@ -19,6 +20,7 @@ VIEWS: tuple[View, ...] = (
     assessment,
     assessment_grids,
     monthly_analysis,
+    grid_map,
 )
 """Every view, by name in `view.name`; the runner folds them all in one pass."""
 

@@ -545,3 +545,11 @@ def test_a_department_may_not_follow_another_departments_cases(
         subscribe(
             server, CASE_UPDATES, until=lambda got: True, token=tokens["D001"], department="hwj"
         )
+
+
+def test_the_base_map_comes_as_geojson_with_the_areas(server: ApiServer) -> None:
+    found = query(server, '{ areas { code kind } gridMap(area: "") }')
+    assert [area["kind"] for area in found["areas"]][:2] == ["district", "street"]
+    features = found["gridMap"]["features"]
+    assert [feature["id"] for feature in features][:2] == [GRID_A, GRID_B]
+    assert features[0]["geometry"]["type"] == "Polygon"
