@@ -553,3 +553,26 @@ def test_the_base_map_comes_as_geojson_with_the_areas(server: ApiServer) -> None
     features = found["gridMap"]["features"]
     assert [feature["id"] for feature in features][:2] == [GRID_A, GRID_B]
     assert features[0]["geometry"]["type"] == "Polygon"
+
+
+def test_the_assessment_shows_each_figure_with_its_formula(
+    server: ApiServer, app: GridCenter, tokens: dict[str, str]
+) -> None:
+    loop = Loop(app)
+    number = loop.closed()
+    wait_for_case(server, number, "closed")
+    text = """query ($day: Date!) {
+      departmentAssessment(code: "hwj", period: MONTH, day: $day) {
+        figures { key value formula version } composite { value } grade version } }"""
+    day = loop.at.date().isoformat()  # the local day (fixtures are in CST)
+    found = query(server, text, day=day)["departmentAssessment"]
+    closed = next(f for f in found["figures"] if f["key"] == "closed")
+    assert closed["value"] == 1 and closed["formula"] and closed["version"] == found["version"]
+    with pytest.raises(TransportQueryError, match="only the cases of department swj"):
+        query(server, text, token=tokens["D001"], day=day)
+
+
+def test_visit_coverage_counts_the_quarters_due_per_tag(server: ApiServer) -> None:
+    found = query(server, '{ visitCoverage(area: "") { area quarter tags { tag due done } } }')
+    coverage = found["visitCoverage"]
+    assert coverage["tags"][0]["tag"] == "all" and coverage["quarter"]
