@@ -5,10 +5,31 @@ from __future__ import annotations
 import strawberry
 from strawberry.tools import merge_types
 
-from api import assessment, cases, closing, events, grids, handling, intake, visits
+from api import (
+    analysis,
+    assessment,
+    cases,
+    closing,
+    events,
+    grids,
+    handling,
+    intake,
+    visits,
+    workload,
+)
 from api.limits import extensions
 
-Query = merge_types("Query", (grids.Query, cases.Query, visits.Query, assessment.Query))
+Query = merge_types(
+    "Query",
+    (
+        grids.Query,
+        cases.Query,
+        workload.Query,
+        visits.Query,
+        assessment.Query,
+        analysis.Query,
+    ),
+)
 Mutation = merge_types("Mutation", (intake.Mutation, handling.Mutation, closing.Mutation))
 Subscription = merge_types(
     "Subscription", (events.Subscription, grids.Subscription, cases.Subscription)

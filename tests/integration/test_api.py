@@ -576,3 +576,40 @@ def test_visit_coverage_counts_the_quarters_due_per_tag(server: ApiServer) -> No
     found = query(server, '{ visitCoverage(area: "") { area quarter tags { tag due done } } }')
     coverage = found["visitCoverage"]
     assert coverage["tags"][0]["tag"] == "all" and coverage["quarter"]
+
+
+def test_workload_shows_queues_and_the_checks_waiting(
+    server: ApiServer, app: GridCenter, tokens: dict[str, str]
+) -> None:
+    app.staff_grids({GRID_A: ("W001", [])}, ADMIN, MONDAY)
+    loop = Loop(app)
+    queued = loop.dispatched()  # in hwj's queue
+    fixed = loop.handled()  # by hwj, awaiting W001's check of the fix
+    wait_for_case(server, fixed, "handled")
+    departments = query(server, "{ departmentWorkload { code queue } }")
+    assert departments["departmentWorkload"] == [{"code": "hwj", "queue": 1}]
+    own = query(server, "{ departmentWorkload { code } }", token=tokens["D002"])
+    assert own["departmentWorkload"] == [{"code": "hwj"}]
+    mine = "{ workerWorkload { id verifications { case kind } } }"
+    found = query(server, mine, token=tokens["W001"])["workerWorkload"]
+    assert found == [{"id": "W001", "verifications": [{"case": fixed, "kind": "verify"}]}]
+    assert queued != fixed
+    with pytest.raises(TransportQueryError, match="may not read grid workers"):
+        query(server, mine, token=tokens["D002"])
+
+
+def test_the_monthly_analysis_counts_reports_against_the_month_before(
+    server: ApiServer, app: GridCenter
+) -> None:
+    number = Loop(app).filed()
+    wait_for_case(server, number, "filed")
+    (month,) = query(server, "{ reportMonths }")["reportMonths"]
+    text = "query ($m: String!) { monthlyAnalysis(month: $m) { total { reports previous } } }"
+    assert query(server, text, m=month)["monthlyAnalysis"]["total"] == {
+        "reports": 1,
+        "previous": 0,
+    }
+    with pytest.raises(TransportQueryError, match="not a month") as refused:
+        query(server, text, m="March")
+    assert refused.value.errors
+    assert refused.value.errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
