@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,9 +43,9 @@ class Demo:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    """The README's demo command on an empty data directory, stopped after a few live
-    seconds, with the README's GraphQL examples sent to it while it serves; yields the
-    environment pointing at its store, what it printed and the answers."""
+    """The README's demo command on an empty data directory, with the README's GraphQL
+    examples sent to it while it serves, then stopped with Ctrl-C; yields the environment
+    pointing at its store, what it printed and the answers."""
     assert code_line("bash infra/run.sh demo"), "the README no longer shows the demo command"
     env = {
         **os.environ,
@@ -53,7 +54,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     }
     env.pop("GRIDCENTER_DATABASE_URL", None)
     with subprocess.Popen(
-        ["bash", "infra/run.sh", "demo", "--seconds", "10"],
+        ["bash", "infra/run.sh", "demo", "--seconds", "900"],  # stopped below
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -69,7 +70,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
                 break
         assert token, "".join(printed)
         port = env["GRIDCENTER_PORT"]
-        answers = [ask(port, token, example) for example in graphql_examples()]
+        try:
+            answers = [ask(port, token, example) for example in graphql_examples()]
+        finally:
+            run.send_signal(signal.SIGINT)  # Ctrl-C, as the README says
         printed.extend(run.stdout)
         assert run.wait(timeout=900) == 0, "".join(printed)
     yield Demo(env, "".join(printed), answers)
