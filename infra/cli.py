@@ -132,6 +132,7 @@ def demo(
         secret, digest = mint()
         operator = operator_codes()[0]
         app.issue_token(digest, operator, "demo", by=app.actor(ADMIN_CODE), at=now)
+        signal.signal(signal.SIGTERM, _interrupt)  # a process manager's stop: as Ctrl-C
         with _serving(served):
             console.print(
                 f"[bold]live[/bold]: {rate:g} reports an hour; GraphQL (and GraphiQL) at "
@@ -139,6 +140,10 @@ def demo(
             )
             console.print(f"operator token ({operator}): {secret}", soft_wrap=True)
             _live(app, simulator, seconds)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @contextmanager
