@@ -93,9 +93,11 @@ def ask(port: str, token: str, example: str) -> dict[str, Any]:
         url = f"ws://127.0.0.1:{port}/graphql"
         transport = WebsocketsTransport(url=url, init_payload=signed)
         async with Client(transport=transport) as session:
-            async for answer in session.subscribe(GraphQLRequest(example)):
-                return {"data": answer}
-        return {}
+            answers = session.subscribe(GraphQLRequest(example))
+            try:
+                return {"data": await anext(answers)}
+            finally:
+                await answers.aclose()
 
     return asyncio.run(asyncio.wait_for(first(), 60))
 
