@@ -3,8 +3,11 @@
 from projections import (
     assessment,
     case_board,
+    case_markers,
+    component_map,
     grid_map,
     grid_status,
+    headline,
     monthly_analysis,
     visit_coverage,
     workload,
@@ -21,6 +24,9 @@ VIEWS: tuple[View, ...] = (
     assessment_grids,
     monthly_analysis,
     grid_map,
+    case_markers,
+    component_map,
+    headline,
 )
 """Every view, by name in `view.name`; the runner folds them all in one pass."""
 
