@@ -1,5 +1,6 @@
 """The server: GraphQL at /graphql (HTTP and WebSocket: graphql-transport-ws and the
-legacy graphql-ws), /healthz. The services are built in the lifespan, not at import."""
+legacy graphql-ws), /healthz, and the command-center page at / (api/page.py). The
+services are built in the lifespan, not at import."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from api.context import Context
 from api.errors import Refused
 from api.limits import RequestLimits
 from api.notices import Notices
+from api.page import routes as page_routes
 from api.schema import schema
 from api.stream import LogHead
 from domain.errors import DomainError
@@ -83,6 +85,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/healthz", healthz),
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
+            *page_routes(),
         ],
         middleware=[Middleware(RequestLimits)],
         lifespan=lifespan,

@@ -8,12 +8,16 @@ from strawberry.tools import merge_types
 from api import (
     analysis,
     assessment,
+    case_markers,
     cases,
     closing,
+    component_map,
     events,
     grids,
     handling,
+    headline,
     intake,
+    viewer,
     visits,
     workload,
 )
@@ -28,6 +32,10 @@ Query = merge_types(
         visits.Query,
         assessment.Query,
         analysis.Query,
+        viewer.Query,
+        headline.Query,
+        case_markers.Query,
+        component_map.Query,
     ),
 )
 Mutation = merge_types("Mutation", (intake.Mutation, handling.Mutation, closing.Mutation))
