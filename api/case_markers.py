@@ -11,6 +11,7 @@ from api.auth import SignedIn, read_area
 from api.context import Info
 from api.errors import area_code
 from api.mapping import mapped
+from api.time_travel import AsOf, views_as_of
 from projections import case_markers
 
 
@@ -35,9 +36,11 @@ class Query:
         description="The open cases located under an area code ('' for the district), by number.",
         permission_classes=[SignedIn],
     )
-    async def case_markers(self, info: Info, area: str = "") -> list[CaseMarker]:
+    async def case_markers(
+        self, info: Info, area: str = "", as_of: AsOf | None = None
+    ) -> list[CaseMarker]:
         code = area_code(area)
         read_area(info.context.caller, code)
-        views = info.context.services.views
+        views, _, _ = await views_as_of(info, as_of, case_markers)
         found = await info.context.call(case_markers.open_markers, views, code)
         return [mapped(CaseMarker, marker) for marker in found]

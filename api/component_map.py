@@ -12,6 +12,7 @@ from api.auth import SignedIn, read_area
 from api.context import Info
 from api.errors import BadInput, area_code
 from api.mapping import mapped
+from api.time_travel import AsOf, views_as_of
 from projections import component_map
 
 LIMIT = 50_000
@@ -53,6 +54,7 @@ class Query:
         states: list[str] | None = None,
         box: Box | None = None,
         first: int = 5000,
+        as_of: AsOf | None = None,
     ) -> list[Component]:
         code = area_code(area)
         read_area(info.context.caller, code)
@@ -62,7 +64,7 @@ class Query:
         if not 1 <= first <= LIMIT:
             raise BadInput(f"first must be 1 to {LIMIT}")
         shown = None if box is None else component_map.Box(box.west, box.south, box.east, box.north)
-        views = info.context.services.views
+        views, _, _ = await views_as_of(info, as_of, component_map)
         found = await info.context.call(
             component_map.located, views, code, tuple(states or ()), shown, first
         )

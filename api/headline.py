@@ -4,14 +4,16 @@ computes it, formula and version included) — for the district or any area."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import strawberry
 
 from api.auth import SignedIn, read_area
 from api.context import Info
 from api.errors import area_code
+from api.time_travel import AsOf, views_as_of
 from projections import assessment, grid_status, headline
+from projections.assessment import grids as assessment_grids
 from projections.periods import local_day
 from projections.store import ViewStore
 
@@ -73,11 +75,14 @@ def read(views: ViewStore, area: str, at: datetime) -> Headline:
 @strawberry.type
 class Query:
     @strawberry.field(
-        description="Today's figures of an area ('' for the district) for the wall.",
+        description="Today's figures of an area ('' for the district) for the wall; as of "
+        "an instant, that day's up to then.",
         permission_classes=[SignedIn],
     )
-    async def headline(self, info: Info, area: str = "") -> Headline:
+    async def headline(self, info: Info, area: str = "", as_of: AsOf | None = None) -> Headline:
         code = area_code(area)
         read_area(info.context.caller, code)
-        views = info.context.services.views
-        return await info.context.call(read, views, code, datetime.now(UTC))
+        views, now, _ = await views_as_of(
+            info, as_of, headline, grid_status, assessment, assessment_grids
+        )
+        return await info.context.call(read, views, code, now)

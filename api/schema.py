@@ -7,9 +7,11 @@ from strawberry.tools import merge_types
 
 from api import (
     analysis,
+    area_map,
     assessment,
     case_markers,
     cases,
+    catalog,
     closing,
     component_map,
     events,
@@ -34,10 +36,12 @@ Query = merge_types(
         assessment.Query,
         analysis.Query,
         time_travel.Query,
+        catalog.Query,
         viewer.Query,
         headline.Query,
         case_markers.Query,
         component_map.Query,
+        area_map.Query,
     ),
 )
 Mutation = merge_types("Mutation", (intake.Mutation, handling.Mutation, closing.Mutation))
