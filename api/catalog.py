@@ -68,8 +68,7 @@ class Query:
             categories=[_category(c) for c in found.categories()],
             departments=[Department(code=d.code, name=_text(d.name)) for d in found.departments],
             urgent_tiers=[
-                UrgentTier(code=t.code, name=_text(t.name), limit=str(t.limit))
-                for t in found.tiers
+                UrgentTier(code=t.code, name=_text(t.name), limit=str(t.limit)) for t in found.tiers
             ],
         )
 

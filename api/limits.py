@@ -73,20 +73,22 @@ class RequestLimits:
         if NUL.search(body):
             await _refuse(400, "a request may not hold a NUL character")(scope, receive, send)
             return
-        await self.app(scope, _replay(body), send)
+        await self.app(scope, _replay(body, receive), send)
 
 
 def _refuse(status: int, reason: str) -> PlainTextResponse:
     return PlainTextResponse(reason, status_code=status)
 
 
-def _replay(body: bytes) -> Receive:
+def _replay(body: bytes, then: Receive) -> Receive:
+    """The body read, once; then the client's own messages, so that a response that
+    streams (a file) learns of a disconnect when it really happens, not at once."""
     sent = False
 
     async def receive() -> Message:
         nonlocal sent
         if sent:
-            return {"type": "http.disconnect"}
+            return await then()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 

@@ -19,6 +19,7 @@ from api import (
     handling,
     headline,
     intake,
+    playback,
     time_travel,
     viewer,
     visits,
@@ -46,7 +47,8 @@ Query = merge_types(
 )
 Mutation = merge_types("Mutation", (intake.Mutation, handling.Mutation, closing.Mutation))
 Subscription = merge_types(
-    "Subscription", (events.Subscription, grids.Subscription, cases.Subscription)
+    "Subscription",
+    (events.Subscription, grids.Subscription, cases.Subscription, playback.Subscription),
 )
 
 schema = strawberry.Schema(

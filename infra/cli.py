@@ -139,6 +139,10 @@ def demo(
                 f"http://{served.host}:{served.port}/graphql; Ctrl-C stops"
             )
             console.print(f"operator token ({operator}): {secret}", soft_wrap=True)
+            console.print(
+                f"[bold]command center[/bold]: open http://{served.host}:{served.port}/?token={secret}",
+                soft_wrap=True,
+            )
             _live(app, simulator, seconds)
 
 

@@ -2,8 +2,10 @@
 # The two commands of the README, for a fresh machine:
 #   bash infra/run.sh demo [gridcenter demo options]   the demo city, live (embedded SQLite)
 #   bash infra/run.sh test [pytest options]            the whole test suite and the code gates
-# Both create .venv and install the pinned packages when pyproject.toml changes.
-# `test` also installs, from Debian's packages, the servers the tests start themselves.
+# Both create .venv and install the pinned packages when pyproject.toml changes, and build
+# the command-center page (web/: npm ci when package-lock.json changes, then esbuild).
+# `test` also installs, from Debian's packages, the servers the tests start themselves and
+# the browser the page's tests drive (chromium, with a Chinese font).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,22 +36,44 @@ install() {
     echo "$want" > "$venv/.installed-$extras"
 }
 
+build_page() {  # web/dist from web/src: the page the server serves at /
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "infra/run.sh: building the page needs Node.js 18 or newer with npm" >&2
+        exit 2
+    fi
+    local want stamp=web/node_modules/.installed
+    want=$(sha256sum web/package-lock.json | cut -d' ' -f1)
+    if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+        echo "installing the page's pinned npm packages into web/node_modules …"
+        (cd web && npm ci --no-audit --no-fund --loglevel=error)
+        echo "$want" > "$stamp"
+    fi
+    (cd web && npm run --silent build)
+}
+
+have_browser() {
+    command -v chromium >/dev/null 2>&1 && fc-list :lang=zh family 2>/dev/null | grep -q .
+}
+
 have_postgres() {
     command -v pg_ctl >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null
 }
 
 install_servers() {
-    if have_postgres; then
+    local wanted=()
+    have_postgres || wanted+=(postgresql)
+    have_browser || wanted+=(chromium fonts-wqy-microhei)
+    if [[ ${#wanted[@]} -eq 0 ]]; then
         return
     fi
     if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
-        echo "infra/run.sh: the tests need PostgreSQL's server; install Debian's 'postgresql'" >&2
+        echo "infra/run.sh: the tests need Debian's ${wanted[*]}; install them" >&2
         exit 2
     fi
-    echo "installing PostgreSQL from Debian's packages …"
+    echo "installing ${wanted[*]} from Debian's packages …"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq postgresql >/dev/null
+    apt-get install -y -qq "${wanted[@]}" >/dev/null
 }
 
 case "${1:-}" in
@@ -57,6 +81,7 @@ case "${1:-}" in
         shift
         need_python
         install ""
+        build_page
         exec "$venv/bin/gridcenter" demo "$@"
         ;;
     test)
@@ -64,6 +89,7 @@ case "${1:-}" in
         need_python
         install_servers
         install "[test]"
+        build_page
         echo "gates: ruff, ruff format, mypy --strict …"
         "$venv/bin/ruff" check .
         "$venv/bin/ruff" format --check --quiet .
