@@ -34,6 +34,7 @@ from projections.store.memory import MemoryViewStore
 from projections.time_travel import TimeMachine
 
 VIEWS = (grid_status, case_markers, headline, assessment, assessment_grids)
+"""What a frame reads."""
 TICK = 0.5
 """Wall-clock seconds between frames."""
 LONGEST = timedelta(days=31)
@@ -50,7 +51,7 @@ class ReplayFrame:
     position: int = strawberry.field(description="The last position played.")
     done: bool
     grids: list[GridStatus] = strawberry.field(
-        description="The grids that changed (every grid in the first frame)."
+        description="The grids whose status changed (every grid in the first frame)."
     )
     markers: list[CaseMarker] = strawberry.field(
         description="Open cases reported or changed (every open case in the first frame)."
@@ -73,6 +74,8 @@ class Replay:
     position: int = field(init=False)
     last: int = field(init=False)
     touched: dict[str, set[str]] = field(default_factory=dict)
+    shown: dict[str, grid_status.GridStatus] = field(default_factory=dict)
+    """Each grid as the last frame showed it."""
 
     def __post_init__(self) -> None:
         self.position = self.machine.position_at(self.start)
@@ -87,9 +90,16 @@ class Replay:
         self.touched.setdefault(notice.view, set()).update(str(key) for key in notice.keys)
 
     def first(self, at: datetime) -> ReplayFrame:
-        grids = grid_status.grids(self.store, at, self.area or None)
         markers = case_markers.open_markers(self.store, self.area)
-        return self._frame(at, grids, markers, [], [])
+        return self._frame(at, self._grids(at), markers, [], [])
+
+    def _grids(self, at: datetime) -> list[grid_status.GridStatus]:
+        """The grids whose status differs from what the last frame showed: moved by an
+        event, or by the clock alone (a deadline passing, a visit falling due)."""
+        now = grid_status.grids(self.store, at, self.area or None)
+        changed = [g for g in now if self.shown.get(g.code) != g]
+        self.shown.update((g.code, g) for g in changed)
+        return changed
 
     def step(self, at: datetime) -> ReplayFrame:
         """Fold on up to the replay clock `at` and tell what changed."""
@@ -99,8 +109,7 @@ class Replay:
             self.runner.catch_up(up_to=target)
             self.position = target
         touched, self.touched = self.touched, {}
-        codes = sorted(c for c in touched.get(grid_status.name, ()) if c.startswith(self.area))
-        grids = [s for c in codes if (s := grid_status.grid(self.store, c, at)) is not None]
+        grids = self._grids(at)
         ids = sorted(touched.get(case_markers.name, ()))
         markers = [
             m for m in case_markers.of_cases(self.store, ids) if m.grid.startswith(self.area)

@@ -200,9 +200,10 @@ class ApiServer:
         self.log.close()
 
 
-def start_api(database_url: str, **settings: str) -> ApiServer:
-    """Serve the store at `database_url`; returns once /healthz answers."""
-    port = free_port()
+def start_api(database_url: str, port: int | None = None, **settings: str) -> ApiServer:
+    """Serve the store at `database_url` (on `port`, or a free one); returns once /healthz
+    answers."""
+    port = port or free_port()
     env = {
         **os.environ,
         "GRIDCENTER_DATABASE_URL": database_url,

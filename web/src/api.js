@@ -84,6 +84,22 @@ export class Api {
     return answer.data;
   }
 
+  /** Wait (3 s at most) until the views reflect `position`: what a command recorded is
+   * then what a query reads. */
+  async caughtUp(position) {
+    const until = Date.now() + 3000;
+    while (Date.now() < until) {
+      try {
+        const health = await (await fetch(new URL("/healthz", location.href))).json();
+        if (health.position >= position) return true;
+      } catch {
+        // the server is away: try again until the time is up
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return false;
+  }
+
   /**
    * Subscribe; `payload.variables` may be changed by the caller while it runs (the next
    * reconnect sends them as they are then). A subscription the server ends with an error

@@ -23,7 +23,7 @@ const ACTIONS = {
   file_case: { may: "file_case", mutation: "fileCase", fields: ["urgent", "note"] },
   reject_case: { may: "reject_case", mutation: "rejectCase", fields: ["reason"] },
   merge_case: { may: "merge_case", mutation: "mergeCase", fields: ["into"] },
-  dispatch_case: { may: "dispatch_case", mutation: "dispatchCase", fields: ["department", "reason"] },
+  dispatch_case: { may: "dispatch_case", mutation: "dispatchCase", fields: ["department", "overrideReason"] },
   accept_case: { may: "accept_case", mutation: "acceptCase", fields: [] },
   return_case: { may: "return_case", mutation: "returnCase", fields: ["reason"] },
   handle_case: { may: "handle_case", mutation: "handleCase", fields: ["noteRequired"] },
@@ -44,6 +44,7 @@ const ARGUMENTS = {
   note: ["note", "String!"],
   noteRequired: ["note", "String!"],
   reason: ["reason", "String!"],
+  overrideReason: ["reason", "String!"],
   into: ["into", "Int!"],
   urgent: ["urgent", "Boolean!"],
   department: ["department", "String"],
@@ -141,8 +142,10 @@ export class Drawer {
     this.render();
   }
 
-  /** A case event arrived: reload if it is this case's. */
-  changed(number) {
+  /** A case event at `position` arrived: reload once the views show it, if it is this case's. */
+  async changed(number, position) {
+    if (number !== this.number || this.pending) return;
+    await this.api.caughtUp(position);
     if (number === this.number && !this.pending) this.load();
   }
 
@@ -192,9 +195,12 @@ export class Drawer {
     if (!c) return "";
     const { now } = this.context();
     if (c.closedAt) return `<span class="muted">${escape(stageName(c.stage))} · ${short(c.closedAt)}</span>`;
-    if (c.suspended) return `<span class="attention-text">${t("suspendedClock")}</span>`;
     if (!c.deadline) return `<span class="muted">${t("noDeadline")}</span>`;
     const left = new Date(c.deadline) - now();
+    if (c.suspended) {
+      const late = left < 0 ? ` · <span class="alarm-text">${escape(t("overdueBy", { d: span(-left) }))}</span>` : "";
+      return `<span class="big attention-text">${t("suspendedClock")}</span>${late}`;
+    }
     return left >= 0
       ? `<span class="big">${escape(t("remaining", { d: span(left) }))}</span>`
       : `<span class="big alarm-text">${escape(t("overdueBy", { d: span(-left) }))}</span>`;
@@ -216,6 +222,8 @@ export class Drawer {
           return `<label>${t("note")}<input name="note" required autocomplete="off"></label>`;
         case "reason":
           return `<label>${t("reason")}<input name="reason" required autocomplete="off"></label>`;
+        case "overrideReason":
+          return `<label>${t("reason")}<input name="reason" autocomplete="off" placeholder="${t("overrideHint")}"></label>`;
         case "comment":
           return `<label>${t("note")}<input name="comment" autocomplete="off"></label>`;
         case "into":
@@ -274,10 +282,11 @@ export class Drawer {
       else if (name === "extension") values.extension = { amount: Number(form.get("amount")), unit: form.get("unit") };
       else if (name === "department") values.department = form.get("department") || null;
       else if (name === "noteRequired") values.note = String(form.get("note") ?? "");
+      else if (name === "overrideReason") values.reason = String(form.get("reason") ?? "");
       else values[ARGUMENTS[name][0]] = String(form.get(ARGUMENTS[name][0]) ?? "");
     }
     const names = Object.keys(values).filter((k) => k !== "number" && k !== "expectedVersion" && k !== "key");
-    const declared = names.map((k) => `$${k}: ${ARGUMENTS[k === "note" ? "note" : k][1]}`);
+    const declared = names.map((k) => `$${k}: ${ARGUMENTS[k][1]}`);
     const text = `mutation Act($number: Int!, $expectedVersion: Int, $key: String${declared.length ? ", " + declared.join(", ") : ""}) {
       outcome: ${spec.mutation}(number: $number, expectedVersion: $expectedVersion, key: $key${names.map((k) => `, ${k}: $${k}`).join("")}) { ${OUTCOME} } }`;
     try {
@@ -287,6 +296,7 @@ export class Drawer {
         this.feedback = { ok: true, kind: "Recorded", message: `${actionName(action)}: ${message}` };
         this.pending = null;
         this.onChanged?.(c.number);
+        await this.api.caughtUp(Math.max(...outcome.positions, 0));
         await this.load();
         return;
       }

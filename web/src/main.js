@@ -68,6 +68,8 @@ const hooks = (window.gridcenter = {
   position: () => state.position,
   fillOf: (code) => map?.layers.get(code)?.options.fillColor ?? null,
   levelOf: (code) => map?.status.get(code)?.level ?? null,
+  levels: () => Object.fromEntries([...(map?.layers.keys() ?? [])].map((c) => [c, map.status.get(c)?.level ?? null])),
+  replayAt: () => (state.mode === "replay" && state.clock ? state.clock.getTime() : null),
   colours: LEVEL_COLOURS,
   markers: () => map?.markers.size ?? 0,
   feedSize: () => feed?.items.length ?? 0,
@@ -321,7 +323,7 @@ function onEvent(e, fresh) {
   const marker = map.markerOf(e.originator);
   if (state.filter.area && marker && !marker.grid.startsWith(state.filter.area)) return;
   feed.add({ position: e.position, name: e.name, at: e.at, by: e.by, number, detail: detail(e, state.catalog) });
-  if (number != null) drawer.changed(number);
+  if (number != null) drawer.changed(number, e.position);
   if (fresh) schedulePanels(3000);
 }
 

@@ -1,0 +1,155 @@
+"""The page's end-to-end fixtures: one demo city seeded per test session (a SQLite file,
+copied for each server so that tests do not see each other's changes), `gridcenter serve`
+over a copy, and Debian's chromium driven by Playwright. A browser that cannot start
+fails the tests, never skips them."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Error, Page, Playwright, sync_playwright
+
+from api.page import DIST
+from tests.servers import ApiServer, free_port, start_api
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+CHROMIUM = os.environ.get("GRIDCENTER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+"""Headless on a machine with no GPU and a closed network (no calls home)."""
+HISTORY_DAYS = "1"
+"""A day of simulated history, so a whole working day is in it whatever the hour: cases at
+every stage, some overdue."""
+
+
+@dataclass(frozen=True)
+class City:
+    """The seeded demo city: its store and a token of each role the page tests use."""
+
+    store: Path
+    operator: str
+    auditor: str
+
+
+@pytest.fixture(scope="session")
+def demo_city(tmp_path_factory: pytest.TempPathFactory) -> City:
+    """`gridcenter demo` once a session: seed, a day of history, a second live."""
+    data = tmp_path_factory.mktemp("city")
+    env = {**os.environ, "GRIDCENTER_DATA_DIR": str(data), "GRIDCENTER_PORT": str(free_port())}
+    env.pop("GRIDCENTER_DATABASE_URL", None)
+    command = str(Path(sys.executable).parent / "gridcenter")
+    run = subprocess.run(
+        [command, "demo", "--history", HISTORY_DAYS, "--seconds", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    operator = re.search(r"operator token \(OP01\): (gc_\S+)", run.stdout)
+    assert operator, run.stdout
+    issued = subprocess.run(
+        [command, "tokens", "issue", "AU01", "--label", "page tests"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    auditor = re.search(r"(gc_\S+)", issued.stdout)
+    assert issued.returncode == 0 and auditor, issued.stdout + issued.stderr
+    return City(data / "gridcenter.db", operator.group(1), auditor.group(1))
+
+
+def copy_of(city: City, where: Path) -> str:
+    """A database URL for a copy of the seeded store."""
+    target = where / "gridcenter.db"
+    shutil.copyfile(city.store, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="module")
+def server(demo_city: City, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    """`gridcenter serve` over a copy of the demo city, for a module's tests."""
+    if not (DIST / "index.html").is_file():
+        pytest.fail(f"the page is not built in {DIST}: bash infra/run.sh test builds it")
+    running = start_api(copy_of(demo_city, tmp_path_factory.mktemp("served")))
+    running.token = demo_city.operator
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    try:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    except Error as error:
+        pytest.fail(f"chromium could not be started from {CHROMIUM}: {error}")
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page (its own storage) at a wall's size; console errors are collected in
+    `page.errors`."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.errors = errors  # type: ignore[attr-defined]
+    yield opened
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def open_page(page: Page, server: ApiServer, token: str | None = None) -> None:
+    """Open the page signed in with `token` (the server's by default) and wait until the
+    map is drawn and live."""
+    page.goto(f"http://127.0.0.1:{server.port}/?token={token or server.token}")
+    page.wait_for_function("() => window.gridcenter && window.gridcenter.ready", timeout=60_000)
+
+
+def query(server: ApiServer, text: str, token: str | None = None, **variables: Any) -> Any:
+    """A GraphQL request over HTTP, synchronously (Playwright's sync API owns the event
+    loop of this thread, so the async gql client cannot run beside it)."""
+    answer = httpx.post(
+        f"http://127.0.0.1:{server.port}/graphql",
+        json={"query": text, "variables": variables},
+        headers={"Authorization": f"Bearer {token or server.token}"},
+        timeout=120,
+    ).json()
+    assert not answer.get("errors"), answer["errors"]
+    return answer["data"]
