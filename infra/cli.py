@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from threading import Event, Thread
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -40,6 +42,9 @@ from infra.settings import Settings, SettingsInvalid
 from infra.tokens import issued, mint
 from infra.watcher import DeadlineWatch
 from projections.runner import BATCH
+
+if TYPE_CHECKING:
+    from infra import page_bench
 
 cli = typer.Typer(
     name="gridcenter",
@@ -379,6 +384,67 @@ def bench_projections(
         )
         for number, group in enumerate(rebuilder.groups, 1):
             console.print(f"  process {number}: {', '.join(group)}")
+
+
+@bench_cli.command("page")
+def bench_page(
+    minutes: Annotated[
+        float, typer.Option(min=0, help="Minutes of the simulator run for the memory.")
+    ] = 10,
+    rate: Annotated[float, typer.Option(min=1, help="Events a second the simulator records.")] = 20,
+    repeat: Annotated[int, typer.Option(min=1, help="Page loads of each; the median counts.")] = 5,
+) -> None:
+    """Time to a fully drawn map in headless Chromium beside an empty page and Leaflet
+    drawing the same grids from static GeoJSON, then the page's JavaScript heap while the
+    simulator records `rate` events a second — on a copy of the store (seeded with the demo
+    city and a day of history if it has no case)."""
+    from infra import page_bench  # noqa: PLC0415 - needs Playwright, from the test extras
+
+    with _application() as (settings, app), tempfile.TemporaryDirectory() as scratch:
+        source = settings.database_url.removeprefix("sqlite:///")
+        copy = replace(settings, database_url=f"sqlite:///{scratch}/gridcenter.db")
+        if settings.database_url.startswith("sqlite:///") and any_cases(app):
+            page_bench.copy_store(Path(source), Path(scratch))
+            console.print(f"a copy of {source}")
+        else:
+            console.print("seeding the demo city into a scratch store …")
+            seeding = build_application(copy)
+            _seed(seeding, 2004, copy)
+            _history(seeding, datetime.now(UTC) - timedelta(days=1), rate=240, seed=2004)
+            seeding.close()
+        bench_app = build_application(copy)
+        try:
+            token = page_bench.issue_operator_token(bench_app)
+            with page_bench.served(Path(scratch) / "gridcenter.db", page_bench.free_port()) as base:
+                load = page_bench.measure_load(base, token, repeat)
+                console.print(
+                    f"time to a fully drawn map ({load.grids} grids), median of {repeat}:\n"
+                    f"  empty page                          {load.empty_ms:>7,.0f} ms\n"
+                    f"  Leaflet + static GeoJSON (baseline)  {load.baseline_ms:>7,.0f} ms\n"
+                    f"  the command-center page             {load.page_ms:>7,.0f} ms"
+                    f"  (runs: {', '.join(f'{r:,.0f}' for r in load.runs)})"
+                )
+                if minutes:
+                    console.print(f"memory over {minutes:g} min at {rate:g} events/s:")
+                    memory = page_bench.measure_memory(
+                        base, token, bench_app, minutes, rate, _show_sample
+                    )
+                    heaps = [s.heap_mb for s in memory.samples]
+                    console.print(
+                        f"  {memory.rate:.1f} events/s recorded; JS heap {heaps[0]:.1f} → "
+                        f"{heaps[-1]:.1f} MB (max {max(heaps):.1f}), slope "
+                        f"{memory.slope:+.3f} MB/min after the first sample"
+                    )
+        finally:
+            bench_app.close()
+
+
+def _show_sample(sample: page_bench.Sample) -> None:
+    console.print(
+        f"  {sample.seconds / 60:5.1f} min  {sample.events:>7,} events  "
+        f"heap {sample.heap_mb:6.1f} MB  {sample.nodes:>6,} DOM nodes  "
+        f"{sample.markers:>5,} markers"
+    )
 
 
 def _print(entry: Entry) -> None:

@@ -140,7 +140,10 @@ function setConnection(status, again = false) {
   state.connection = status;
   const pill = $("#connection");
   pill.dataset.status = status;
-  pill.textContent = t({ live: "live", connecting: "connecting", reconnecting: "reconnecting", refused: "tokenRejected" }[status] ?? "offline");
+  const travelling = status === "live" && state.mode !== "live";
+  pill.textContent = travelling
+    ? t(state.mode === "replay" ? "replaying" : "asOf")
+    : t({ live: "live", connecting: "connecting", reconnecting: "reconnecting", refused: "tokenRejected" }[status] ?? "offline");
   document.body.dataset.connection = status;
   if (status === "refused") showSignIn(true);
   if (status === "live" && again && state.mode === "live") schedulePanels(0); // caught up: refresh
@@ -168,16 +171,18 @@ async function boot() {
     return;
   }
   api = new Api(token, setConnection);
+  const started = performance.now();
+  const coloured = followGrids(); // over the socket while the map's data comes over HTTP
+  let base;
+  let maps;
   try {
-    state.viewer = (await api.query(Q.viewer)).viewer;
+    [{ viewer: state.viewer }, base, maps] = await Promise.all([api.query(Q.viewer), api.query(Q.base), api.query(Q.maps)]);
   } catch (error) {
     if (error instanceof SignInNeeded) showSignIn(true);
     else showError(error);
     return;
   }
   $("#viewer").textContent = `${state.viewer.name} · ${t(state.viewer.role)}`;
-  const started = performance.now();
-  const [base, maps] = await Promise.all([api.query(Q.base), api.query(Q.maps)]);
   hooks.timings.fetched = performance.now() - started;
   state.catalog = base.catalog;
   state.areas = base.areas;
@@ -190,6 +195,13 @@ async function boot() {
     },
   });
   map.drawBase(maps.gridMap, maps.streets, maps.communities);
+  hooks.timings.drawn = performance.now();
+  if (pendingStatuses.length) map.setStatuses(pendingStatuses.splice(0));
+  coloured.then(() =>
+    requestAnimationFrame(() => {
+      hooks.timings.coloured ??= performance.now(); // from navigation: the map fully drawn
+    }),
+  );
   map.setTiles(localStorage.getItem("gridcenter.tiles"));
   hooks.drawnGrids = map.drawnGrids;
   $("#map").dataset.grids = String(map.drawnGrids);
@@ -206,6 +218,7 @@ async function boot() {
     schedulePanels(0);
   });
   filters.set({ areas: state.areas, categories: state.catalog.categories, departments: state.catalog.departments });
+  measureChrome();
   travel = new Travel($("#travel"), {
     allowed: state.viewer.role === "auditor",
     onAsOf: (instant) => enterAsOf(instant),
@@ -234,9 +247,11 @@ async function boot() {
     renderAll();
     $("#viewer").textContent = `${state.viewer.name} · ${t(state.viewer.role)}`;
     setConnection(state.connection);
+    measureChrome();
   });
 
-  await startLive();
+  await coloured;
+  await startLive(false);
   hooks.timings.ready = performance.now() - started;
   hooks.ready = true;
   document.body.dataset.ready = "true";
@@ -244,27 +259,45 @@ async function boot() {
 
 // Live ---------------------------------------------------------------------------------------
 
-async function startLive() {
+let pendingStatuses = [];
+
+/** Follow the grids' status; resolves on the first answer (every grid). Statuses that
+ * arrive before the map is drawn wait for it. */
+function followGrids() {
+  let first = true;
+  return new Promise((resolve) => {
+    state.live.push(
+      api.subscribe(
+        { query: GRID_STATUS },
+        ({ gridStatus }) => {
+          if (!map) pendingStatuses.push(...gridStatus);
+          else {
+            map.setStatuses(gridStatus);
+            renderLegend();
+          }
+          if (first) {
+            first = false;
+            resolve();
+          }
+        },
+        { onError: showError },
+      ),
+    );
+  });
+}
+
+async function startLive(grids = true) {
   state.mode = "live";
   state.asOf = null;
   state.clock = null;
   document.body.dataset.mode = "live";
   $("#mode-banner").hidden = true;
+  setConnection(state.connection);
+  const following = grids ? followGrids() : Promise.resolve();
   const [{ caseMarkers }, head] = await Promise.all([api.query(Q.markers, { asOf: null }), fetch("/healthz").then((r) => r.json())]);
   loadMarkers(caseMarkers);
-  let first = true;
-  await new Promise((resolve) => {
-    state.live.push(
-      api.subscribe({ query: GRID_STATUS }, ({ gridStatus }) => {
-        map.setStatuses(gridStatus);
-        renderLegend();
-        if (first) {
-          first = false;
-          resolve();
-        }
-      }, { onError: showError }),
-    );
-  });
+  await following;
+  renderLegend();
   state.position = Math.max(0, head.position - BACKLOG);
   const payload = { query: EVENTS, variables: { after: state.position, filter: { names: caseEvents } } };
   const backlogUntil = head.position;
@@ -491,6 +524,14 @@ function showBanner(text) {
   const banner = $("#mode-banner");
   banner.textContent = text;
   banner.hidden = false;
+  setConnection(state.connection);
 }
+
+function measureChrome() {
+  const height = $(".top").offsetHeight + $(".filters-bar").offsetHeight;
+  document.documentElement.style.setProperty("--chrome", `${height}px`);
+}
+addEventListener("resize", measureChrome);
+measureChrome();
 
 boot().catch((error) => showError(error));
