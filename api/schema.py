@@ -14,14 +14,18 @@ from api import (
     catalog,
     closing,
     component_map,
+    components,
     events,
+    geography,
     grids,
     handling,
     headline,
+    households,
     intake,
+    permissions,
     playback,
+    staff,
     time_travel,
-    viewer,
     visits,
     workload,
 )
@@ -36,19 +40,38 @@ Query = merge_types(
         visits.Query,
         assessment.Query,
         analysis.Query,
-        time_travel.Query,
         catalog.Query,
-        viewer.Query,
+        staff.Query,
+        time_travel.Query,
+        permissions.Query,
         headline.Query,
         case_markers.Query,
         component_map.Query,
         area_map.Query,
     ),
 )
-Mutation = merge_types("Mutation", (intake.Mutation, handling.Mutation, closing.Mutation))
+Mutation = merge_types(
+    "Mutation",
+    (
+        intake.Mutation,
+        handling.Mutation,
+        closing.Mutation,
+        visits.Mutation,
+        households.Mutation,
+        components.Mutation,
+        geography.Mutation,
+        staff.Mutation,
+    ),
+)
 Subscription = merge_types(
     "Subscription",
-    (events.Subscription, grids.Subscription, cases.Subscription, playback.Subscription),
+    (
+        events.Subscription,
+        grids.Subscription,
+        cases.Subscription,
+        workload.Subscription,
+        playback.Subscription,
+    ),
 )
 
 schema = strawberry.Schema(

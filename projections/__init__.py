@@ -9,6 +9,7 @@ from projections import (
     grid_status,
     headline,
     monthly_analysis,
+    staff,
     visit_coverage,
     workload,
 )
@@ -24,6 +25,7 @@ VIEWS: tuple[View, ...] = (
     assessment_grids,
     monthly_analysis,
     grid_map,
+    staff,
     case_markers,
     component_map,
     headline,

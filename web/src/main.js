@@ -13,7 +13,7 @@ import { Travel } from "./travel.js";
 import { full } from "./format.js";
 
 const Q = {
-  viewer: `{ viewer { id name role area department may } }`,
+  viewer: `{ viewer { code name role area department } permissions }`,
   base: `{ catalog { version categories { code family major { code name { zh en } } name { zh en } department limit }
       departments { code name { zh en } } }
     areas { code kind nameZh nameEn } }`,
@@ -176,7 +176,9 @@ async function boot() {
   let base;
   let maps;
   try {
-    [{ viewer: state.viewer }, base, maps] = await Promise.all([api.query(Q.viewer), api.query(Q.base), api.query(Q.maps)]);
+    let who;
+    [who, base, maps] = await Promise.all([api.query(Q.viewer), api.query(Q.base), api.query(Q.maps)]);
+    state.viewer = { ...who.viewer, may: who.permissions };
   } catch (error) {
     if (error instanceof SignInNeeded) showSignIn(true);
     else showError(error);
