@@ -172,7 +172,7 @@ def _field(text: str) -> str:
     return text.removeprefix("subscription").strip(" {").partition("(")[0].partition(" ")[0]
 
 
-EVERYONE = {"areas", "gridMap", "catalog", "staff", "viewer"}
+EVERYONE = {"areas", "gridMap", "areaMap", "catalog", "staff", "viewer", "permissions"}
 """Read by any signed-in caller (the roster as far as their scope reaches)."""
 
 
@@ -226,6 +226,12 @@ READS: list[tuple[str, dict[str, str]]] = [
      {r: "for auditors" for r in ROLES if r != AU}),
     ("{ caseBoard(asOf: {position: 1}) { next } }",
      {**{r: "for auditors" for r in ROLES if r != AU}, P: "may not read area"}),
+    ('{ headline(area: "") { reported } }', {W: "reads only within", S: "reads only within",
+                                            D: "may not read area", P: "may not read area"}),
+    ('{ caseMarkers(area: "") { number } }', {W: "reads only within", S: "reads only within",
+                                             D: "may not read area", P: "may not read area"}),
+    ('{ components(area: "") { code } }', {W: "reads only within", S: "reads only within",
+                                          D: "may not read area", P: "may not read area"}),
 ]  # fmt: skip
 SUBSCRIPTIONS: list[tuple[str, dict[str, str]]] = [
     ("subscription { events { position } }", {W: "whole event stream", S: "whole event stream",
@@ -237,6 +243,8 @@ SUBSCRIPTIONS: list[tuple[str, dict[str, str]]] = [
     ('subscription { caseUpdates(department: "hwj") { number } }',
      {D: "only the cases of department swj", P: "may not read"}),
     ("subscription { workloadUpdates { departments { code } } }", {P: "may not read workload"}),
+    ('subscription { replay(start: "2026-03-09T09:00:00+08:00", end: "2026-03-09T10:00:00+08:00")'
+     " { position } }", {r: "for auditors" for r in ROLES if r != AU}),
 ]  # fmt: skip
 
 
