@@ -100,6 +100,54 @@ def test_the_page_draws_all_589_grids_coloured_by_their_level(
     assert drawn < 15, f"the page took {drawn:.1f} s to draw"
 
 
+def test_hovering_a_grid_shows_its_code_worker_and_counts(page: Page, server: ApiServer) -> None:
+    open_page(page, server)
+    found = query(server, "{ grids { code open overdue worker } }")["grids"]
+    grid = max(found, key=lambda g: (g["open"], g["code"]))
+    point = page.evaluate("(c) => window.gridcenter.pointOf(c)", grid["code"])
+    page.mouse.move(point["x"], point["y"])
+    tip = page.locator(".leaflet-tooltip.grid-tip")
+    expect(tip).to_contain_text(grid["code"])
+    expect(tip).to_contain_text("网格员")
+    workers = query(server, "{ workerWorkload { id name } }")["workerWorkload"]
+    name = next(w["name"] for w in workers if w["id"] == grid["worker"])
+    expect(tip).to_contain_text(name)
+    expect(tip.locator("tr").first).to_contain_text(f"在办{grid['open']}")
+    screenshot(page, "grid-tooltip")
+
+
+def test_the_components_layer_switches_on_and_shows_the_faulty_ones(
+    page: Page, server: ApiServer
+) -> None:
+    open_page(page, server)
+    assert page.evaluate("() => window.gridcenter.components()") == 0
+    page.locator(".leaflet-control-layers label", has_text="部件").click()
+    page.wait_for_function("() => window.gridcenter.components() > 0")
+    faulty = query(server, '{ components(states: ["faulty", "removed"]) { code } }')
+    assert page.evaluate("() => window.gridcenter.components()") == len(faulty["components"])
+    screenshot(page, "components-layer")
+
+
+def test_filtering_by_street_narrows_the_map_and_the_panels(page: Page, server: ApiServer) -> None:
+    open_page(page, server)
+    streets = query(server, "{ areas { code kind nameZh } }")["areas"]
+    street = next(a for a in streets if a["kind"] == "street")
+    page.locator('select[data-filter="street"]').select_option(street["code"])
+    expected = query(
+        server,
+        "query ($a: String!) { headline(area: $a) { reported } }",
+        a=street["code"],
+    )["headline"]["reported"]
+    reported = page.locator('#headline [data-figure="reported"] .tile-value')
+    expect(reported).to_have_text(str(expected))
+    rows = page.locator("#overdue .case-row")
+    for grid in rows.evaluate_all("(rows) => rows.map(r => r.dataset.grid)"):
+        assert grid.startswith(street["code"])
+    page.locator('select[data-filter="community"]').select_option(index=1)
+    expect(page.locator('select[data-filter="community"]')).not_to_have_value("")
+    screenshot(page, "filtered-street")
+
+
 def test_filing_an_urgent_case_through_the_api_recolours_its_grid_within_a_second(
     page: Page, server: ApiServer
 ) -> None:

@@ -72,6 +72,15 @@ const hooks = (window.gridcenter = {
   replayAt: () => (state.mode === "replay" && state.clock ? state.clock.getTime() : null),
   colours: LEVEL_COLOURS,
   markers: () => map?.markers.size ?? 0,
+  components: () => map?.componentCount ?? 0,
+  /** Where a grid's centre is on the screen (page pixels), for hovering it. */
+  pointOf: (code) => {
+    const layer = map?.layers.get(code);
+    if (!layer) return null;
+    const p = map.map.latLngToContainerPoint(layer.getCenter());
+    const box = map.map.getContainer().getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  },
   feedSize: () => feed?.items.length ?? 0,
   timings: {},
 });

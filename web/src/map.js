@@ -123,7 +123,7 @@ export class GridMap {
         keyboard: false,
         icon: L.divIcon({
           className: "area-label",
-          html: `<span>${escape(named({ nameZh: feature.properties.name_zh, nameEn: feature.properties.name_en }))}</span>`,
+          html: `<span>${escape(named({ nameZh: feature.properties.name_zh, nameEn: feature.properties.name_en.replace(/ Subdistrict$/, "") }))}</span>`,
           iconSize: null,
         }),
       }).addTo(this.labels);

@@ -76,7 +76,7 @@ export function renderOverdue(element, cases, categories, departments, now) {
       const category = categoryNames.get(c.category);
       const department = departmentNames.get(c.department);
       const by = c.deadline ? span(now - new Date(c.deadline)) : "";
-      return `<li class="case-row${c.urgent ? " urgent" : ""}" data-case="${c.number}" tabindex="0">
+      return `<li class="case-row${c.urgent ? " urgent" : ""}" data-case="${c.number}" data-grid="${escape(c.grid)}" tabindex="0">
         <span class="case-no">#${c.number}</span>
         <span class="case-what">${escape(category ? named(category.name) : c.category)}
           <small>${escape(department ? named(department.name) : c.department ?? "")} · ${escape(stageName(c.stage))}</small></span>
