@@ -164,7 +164,7 @@ def measure_load(base: str, token: str, repeat: int) -> Load:
             for _ in range(repeat):
                 empty.append(
                     timed(
-                        f"{base}/healthz",
+                        "data:text/html,<!doctype html><title>empty</title><p>empty</p>",
                         "() => document.readyState === 'complete'",
                         "() => new Promise(r => requestAnimationFrame(() => r(performance.now())))",
                     )
