@@ -199,7 +199,7 @@ export class GridMap {
     ];
     return `<div class="tip">
       <div class="tip-head"><b>${escape(code)}</b> <span class="chip ${level}">${t(level)}</span></div>
-      <div class="tip-sub">${escape(named({ nameZh: props.name_zh, nameEn: props.name_en }))} · ${escape(place)}</div>
+      <div class="tip-sub">${escape(named({ nameZh: props.name_zh, nameEn: props.name_en }) || place)}</div>
       <div class="tip-sub">${t("worker")}: ${escape(worker)}</div>
       <table>${rows.map(([k, v]) => `<tr><td>${k}</td><td class="num">${v}</td></tr>`).join("")}</table>
       ${status?.lastReport ? `<div class="tip-sub">${t("lastReport")}: ${short(status.lastReport)}</div>` : ""}
