@@ -99,13 +99,15 @@ def server(demo_city: City, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     running.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
+    """Playwright's sync API runs an event loop in this thread while it is open: closed
+    at the end of the module, so that later tests may run asyncio themselves."""
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     try:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
