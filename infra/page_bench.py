@@ -49,6 +49,8 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+"""Headless on a machine with no GPU and a closed network (no calls home); the page's
+tests launch it so too."""
 TICK = 0.25
 """Seconds between the simulator's slices in the memory run."""
 SAMPLE_EVERY = 30.0

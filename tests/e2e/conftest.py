@@ -20,22 +20,12 @@ import pytest
 from playwright.sync_api import Browser, Error, Page, Playwright, sync_playwright
 
 from api.page import DIST
+from infra.page_bench import CHROMIUM
+from infra.page_bench import FLAGS as CHROMIUM_FLAGS
 from tests.servers import ApiServer, free_port, start_api
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
-CHROMIUM = os.environ.get("GRIDCENTER_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-"""Headless on a machine with no GPU and a closed network (no calls home)."""
 HISTORY_DAYS = "1"
 """A day of simulated history, so a whole working day is in it whatever the hour: cases at
 every stage, some overdue."""
