@@ -6,6 +6,7 @@ from projections import (
     grid_map,
     grid_status,
     monthly_analysis,
+    open311,
     visit_coverage,
     workload,
 )
@@ -21,6 +22,7 @@ VIEWS: tuple[View, ...] = (
     assessment_grids,
     monthly_analysis,
     grid_map,
+    open311,
 )
 """Every view, by name in `view.name`; the runner folds them all in one pass."""
 
