@@ -51,7 +51,7 @@ class RequestRow:
 
 @dataclass(frozen=True)
 class UpdateRow:
-    case: str
+    case_id: str
     position: int  # update_id
     number: int
     category: str  # the case's category (a filing under another one rewrites it)
@@ -68,7 +68,7 @@ class UpdateRow:
 
 
 request_rows = Table("open311_requests", RequestRow, key=("id",))
-update_rows = Table("open311_updates", UpdateRow, key=("case", "position"))
+update_rows = Table("open311_updates", UpdateRow, key=("case_id", "position"))
 
 KINDS = {
     "CaseReported": "reported",
@@ -130,7 +130,7 @@ def apply(record: Record, rows: Rows) -> None:
     note = scrubbed(record.get(_NOTES.get(record.name, ""), None) or "")
     category = record["category"] if record.name == "CaseFiled" else row.category
     update = UpdateRow(
-        case=row.id,
+        case_id=row.id,
         position=record.position,
         number=row.number,
         category=category,
@@ -188,7 +188,7 @@ def _reported(record: Record, rows: Rows) -> None:
     rows.put(
         update_rows,
         UpdateRow(
-            case=row.id,
+            case_id=row.id,
             position=record.position,
             number=row.number,
             category=row.category,

@@ -67,7 +67,7 @@ def notes(store: ViewStore, rows: Sequence[RequestRow]) -> dict[int, list[Update
     found: dict[int, list[UpdateRow]] = {row.number: [] for row in rows}
     if not rows:
         return found
-    page = Page((Where("case", "in", tuple(row.id for row in rows)),), "position")
+    page = Page((Where("case_id", "in", tuple(row.id for row in rows)),), "position")
     for update in store.select(update_rows, page):
         found[update.number].append(update)
     return found

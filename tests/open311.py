@@ -1,0 +1,102 @@
+"""Talking to a running server's Open311 endpoint with a real HTTP client (httpx), and
+reading both of its formats into one shape, so a test checks XML and JSON alike: XML
+lists become lists, elements dicts, text stays text; JSON values become the same text
+(true, 39.935), so equal answers compare equal."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+from xml.etree import ElementTree
+
+import httpx
+
+from tests.servers import ApiServer
+
+LISTS = {
+    "services",
+    "attributes",
+    "values",
+    "service_requests",
+    "service_requests_updates",
+    "notes",
+    "errors",
+    "endpoints",
+    "formats",
+}
+"""The XML elements whose children are the items of a list."""
+TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    content_type: str
+    body: Any  # in the one shape of both formats
+    raw: bytes
+
+
+def base(server: ApiServer) -> str:
+    return f"http://127.0.0.1:{server.port}/open311/v2"
+
+
+def get(server: ApiServer, resource: str, format: str, **params: Any) -> Answer:
+    """GET `resource` ('requests', 'services/C0101') in `format`; params as given
+    (None leaves one out, a list repeats it)."""
+    given = {k: v for k, v in params.items() if v is not None}
+    headers = {"Accept-Language": given.pop("language")} if "language" in given else {}
+    answer = httpx.get(f"{base(server)}/{resource}.{format}", params=given, headers=headers)
+    return read(answer)
+
+
+def post(
+    server: ApiServer, format: str, fields: dict[str, Any], headers: dict[str, str] | None = None
+) -> Answer:
+    answer = httpx.post(f"{base(server)}/requests.{format}", data=fields, headers=headers or {})
+    return read(answer)
+
+
+def read(answer: httpx.Response) -> Answer:
+    kind = answer.headers.get("content-type", "")
+    if kind.startswith("text/xml"):
+        assert answer.content.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
+        body = from_xml(ElementTree.fromstring(answer.content))
+    elif kind.startswith("application/json"):
+        body = as_text(answer.json())
+    else:
+        body = answer.text
+    return Answer(answer.status_code, kind, body, answer.content)
+
+
+def from_xml(element: ElementTree.Element) -> Any:
+    children = list(element)
+    if element.tag in LISTS:
+        return [from_xml(child) for child in children]
+    if children:
+        return {child.tag: from_xml(child) for child in children}
+    return element.text if element.text else None
+
+
+def as_text(value: Any) -> Any:
+    if isinstance(value, list):
+        return [as_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_text(v) for k, v in value.items()}
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None or value == "":
+        return None
+    return str(value)
+
+
+def wait_for(server: ApiServer, number: int, status: str | None = None) -> dict[str, Any]:
+    """The request once the server's views show it (with that extended status)."""
+    for _ in range(100):
+        found = get(server, f"requests/{number}", "json", extensions="true")
+        if found.status == 200:
+            (request,) = found.body
+            if status is None or request["extended_attributes"]["status"] == status:
+                return dict(request)
+        time.sleep(0.1)
+    raise AssertionError(f"request {number} never showed {status or 'up'} on the server")
