@@ -25,9 +25,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from domain.errors import DomainError
+from domain.errors import DomainError, NotFound
 from domain.events import EVENT_NAMES
-from domain.service import GridCenter
+from domain.service import GridCenter, StaffPlan
+from domain.staff import Role
 from infra.bench import bench_rebuild
 from infra.bootstrap import build_application, build_projections, event_log
 from infra.demo.city import plan_city
@@ -293,7 +294,11 @@ bench_cli = typer.Typer(
     help="Benchmarks, each beside a raw baseline of the same run.", no_args_is_help=True
 )
 tokens_cli = typer.Typer(help="Access tokens for the API.", no_args_is_help=True)
+open311_cli = typer.Typer(
+    help="Clients of the Open311 endpoint (/open311/v2) and their api keys.", no_args_is_help=True
+)
 cli.add_typer(tokens_cli, name="tokens")
+cli.add_typer(open311_cli, name="open311")
 cli.add_typer(projections_cli, name="projections")
 cli.add_typer(bench_cli, name="bench")
 
@@ -446,3 +451,35 @@ def tokens_list() -> None:
                 f"{token.issued_at.astimezone(app.calendar.zone):%Y-%m-%d %H:%M}  "
                 f"{state:<7}  {escape(token.label)}"
             )
+
+
+@open311_cli.command("key")
+def open311_key(
+    client: Annotated[str, typer.Argument(help="A short code for the client, e.g. O311-fms.")],
+    name: Annotated[
+        str | None, typer.Option(help="The app's name, when the client is new.")
+    ] = None,
+    by: Annotated[str, ADMIN_OPTION] = "A0001",
+) -> None:
+    """Issue an api key for an Open311 client, enrolling the client (with the public role)
+    the first time: its reports come in through the open311 channel under its name. The
+    key is a token: `gridcenter tokens list` shows it, `tokens revoke` ends it."""
+    with _application() as (_, app):
+        admin, now = app.actor(by), datetime.now(UTC)
+        try:
+            known = app.actor(client)
+        except NotFound:
+            app.enrol_staff([StaffPlan(client, name or client, Role.PUBLIC)], by=admin, at=now)
+            known = app.actor(client)
+        if known.role is not Role.PUBLIC:
+            console.print(
+                f"[red]{escape(client)} is {known.role.label}, not an Open311 client[/red]"
+            )
+            raise typer.Exit(1)
+        secret, digest = mint()
+        app.issue_token(digest, client, f"open311: {known.name}", by=admin, at=now)
+        console.print(
+            f"api key {digest[:8]} for {escape(client)} ({escape(known.name)}): "
+            f"[bold]{secret}[/bold]",
+            soft_wrap=True,
+        )

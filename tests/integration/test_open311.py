@@ -6,7 +6,10 @@ closed through Open311 with its notes."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,6 +43,7 @@ class City:
 
     server: ApiServer
     app: GridCenter
+    url: str
     key: str
     tokens: dict[str, str]
     closed: int
@@ -67,7 +71,9 @@ def city(
     else:
         url = request.getfixturevalue("postgres_server").create_database()
     app = app_factory(url)
-    app.enrol_staff([*STAFF, CLIENT], ADMIN, MONDAY)
+    app.enrol_staff(
+        [*STAFF, CLIENT, StaffPlan("A0001", "管理员", Role.ADMIN, ("",))], ADMIN, MONDAY
+    )
     tokens = {}
     for plan in [*STAFF, CLIENT]:
         tokens[plan.code], digest = mint()
@@ -81,7 +87,7 @@ def city(
     dispute = loop.reported(category="E0601", channel=Channel.HOTLINE)
     server = start_api(url)
     server.token = tokens["OP01"]
-    yield City(server, app, tokens[CLIENT.code], tokens, closed, dispatched, rejected, dispute)
+    yield City(server, app, url, tokens[CLIENT.code], tokens, closed, dispatched, rejected, dispute)
     server.stop()
     app.close()
 
@@ -260,6 +266,26 @@ def test_a_request_the_spec_refuses_is_an_error_and_records_nothing(
     (error,) = answer.body
     assert error["code"] == str(status) and says in error["description"], error
     assert city.app.recorder.max_notification_id() == before
+
+
+def test_an_admin_issues_an_api_key_for_a_new_client_from_the_command_line(city: City) -> None:
+    def key(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [str(Path(sys.executable).parent / "gridcenter"), "open311", "key", *args]
+        env = {**os.environ, "GRIDCENTER_DATABASE_URL": city.url}
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+    first = key("O311-fms", "--name", "FixMyStreet 东城")
+    assert first.returncode == 0, first.stdout + first.stderr
+    found = re.search(r"api key \w{8} for O311-fms \(FixMyStreet 东城\): (gc_\S+)", first.stdout)
+    assert found, first.stdout
+    answer = city.report(api_key=found.group(1))
+    assert answer.status == 200, answer.body
+    number = int(answer.body[0]["service_request_id"])
+    assert city.app.case(number).reported_by.name == "FixMyStreet 东城"
+    again = key("O311-fms")  # the same client, another key
+    assert again.returncode == 0 and "for O311-fms (FixMyStreet 东城)" in again.stdout
+    staff = key("OP01")
+    assert staff.returncode == 1 and "not an Open311 client" in staff.stdout
 
 
 def test_a_staff_token_is_no_api_key(city: City) -> None:
