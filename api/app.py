@@ -20,7 +20,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET, UnsetType
 
-from api import open311
+from api import exports, open311
 from api.auth import bearer
 from api.context import Context
 from api.errors import Refused
@@ -85,6 +85,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
             *open311.routes,
+            *exports.routes,
         ],
         middleware=[Middleware(RequestLimits)],
         lifespan=lifespan,

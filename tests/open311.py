@@ -12,6 +12,8 @@ from xml.etree import ElementTree
 
 import httpx
 
+from domain.service import GridCenter, StaffPlan
+from domain.staff import Role
 from tests.servers import ApiServer
 
 LISTS = {
@@ -26,6 +28,10 @@ LISTS = {
     "formats",
 }
 """The XML elements whose children are the items of a list."""
+CLIENT = StaffPlan("O311-test", "测试 311 app", Role.PUBLIC)
+"""The Open311 client whose key the tests post with."""
+REPORT = {"service_code": "E0101", "lat": "39.935", "long": "116.405", "description": "路边垃圾"}
+"""A request to post: exposed garbage in grid A."""
 TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 
 
@@ -100,3 +106,27 @@ def wait_for(server: ApiServer, number: int, status: str | None = None) -> dict[
                 return dict(request)
         time.sleep(0.1)
     raise AssertionError(f"request {number} never showed {status or 'up'} on the server")
+
+
+@dataclass
+class City:
+    """A running server over the fixtures' map, with cases at several stages reported on
+    Monday 9 March 2026, tokens for the loop's roles and an Open311 client's key."""
+
+    server: ApiServer
+    app: GridCenter
+    url: str
+    key: str
+    tokens: dict[str, str]
+    closed: int
+    dispatched: int
+    rejected: int
+    dispute: int  # not a public category
+
+    def report(self, format: str = "json", **fields: Any) -> Answer:
+        return post(self.server, format, {"api_key": self.key, **REPORT, **fields})
+
+    def reported(self, **fields: Any) -> int:
+        answer = self.report(**fields)
+        assert answer.status == 200, answer.body
+        return int(answer.body[0]["service_request_id"])

@@ -10,8 +10,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,77 +17,13 @@ from typing import Any
 import httpx
 import pytest
 
-from domain.cases import Channel
-from domain.service import GridCenter, StaffPlan
-from domain.staff import Role
-from infra.tokens import mint
-from tests.conftest import POSTGRES
-from tests.fixtures import ADMIN, DISTRICT, GRID_A, IN_A, MONDAY, Loop
-from tests.integration.test_api import STAFF, query, step
-from tests.open311 import TYPES, Answer, base, get, post, wait_for
-from tests.servers import ApiServer, start_api
+from tests.fixtures import DISTRICT, GRID_A, IN_A
+from tests.integration.test_api import query, step
+from tests.open311 import REPORT, TYPES, Answer, City, base, get, post, wait_for
 
 FORMATS = ["xml", "json"]
 W3C = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
-CLIENT = StaffPlan("O311-test", "测试 311 app", Role.PUBLIC)
-REPORT = {"service_code": "E0101", "lat": "39.935", "long": "116.405", "description": "路边垃圾"}
 MARCH = {"start_date": "2026-03-01T00:00:00+08:00", "end_date": "2026-03-31T00:00:00+08:00"}
-
-
-@dataclass
-class City:
-    """A running server over the fixtures' map, with cases at several stages reported on
-    Monday 9 March 2026, tokens for the loop's roles and an Open311 client's key."""
-
-    server: ApiServer
-    app: GridCenter
-    url: str
-    key: str
-    tokens: dict[str, str]
-    closed: int
-    dispatched: int
-    rejected: int
-    dispute: int  # not a public category
-
-    def report(self, format: str = "json", **fields: Any) -> Answer:
-        return post(self.server, format, {"api_key": self.key, **REPORT, **fields})
-
-    def reported(self, **fields: Any) -> int:
-        answer = self.report(**fields)
-        assert answer.status == 200, answer.body
-        return int(answer.body[0]["service_request_id"])
-
-
-@pytest.fixture(scope="module", params=["sqlite", POSTGRES])
-def city(
-    request: pytest.FixtureRequest,
-    app_factory: Callable[[str], GridCenter],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[City]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{Path(tmp_path_factory.mktemp('open311')) / 'gridcenter.db'}"
-    else:
-        url = request.getfixturevalue("postgres_server").create_database()
-    app = app_factory(url)
-    app.enrol_staff(
-        [*STAFF, CLIENT, StaffPlan("A0001", "管理员", Role.ADMIN, ("",))], ADMIN, MONDAY
-    )
-    tokens = {}
-    for plan in [*STAFF, CLIENT]:
-        tokens[plan.code], digest = mint()
-        app.issue_token(digest, plan.code, "tests", by=ADMIN, at=MONDAY)
-    loop = Loop(app)
-    closed, dispatched = loop.closed(), loop.dispatched()
-    rejected = loop.reported(channel=Channel.APP)
-    app.confirm_report(
-        rejected, found=False, note="现场无垃圾", by=loop.app.actor("W001"), at=loop.tick()
-    )
-    dispute = loop.reported(category="E0601", channel=Channel.HOTLINE)
-    server = start_api(url)
-    server.token = tokens["OP01"]
-    yield City(server, app, url, tokens[CLIENT.code], tokens, closed, dispatched, rejected, dispute)
-    server.stop()
-    app.close()
 
 
 def march(city: City, format: str, **params: Any) -> Answer:
@@ -218,11 +152,11 @@ def test_a_posted_request_is_a_public_report_awaiting_the_on_site_check(
     (made,) = answer.body
     number = int(made["service_request_id"])
     assert "网格员现场核实" in made["service_notice"]
+    request = wait_for(city.server, number)  # the views commit together: GraphQL has it too
     found = query(
         city.server, "query ($n: Int!) { case(number: $n) { channel stage grid } }", n=number
     )
     assert found["case"] == {"channel": "open311", "stage": "reported", "grid": GRID_A}
-    request = wait_for(city.server, number)
     assert (request["status"], request["extended_attributes"]["channel"]) == ("open", "open311")
 
 
@@ -539,6 +473,7 @@ def test_a_posted_request_goes_round_the_loop_in_graphql_and_reads_closed_with_i
     city: City,
 ) -> None:
     number = city.reported(description="多福巷北口垃圾堆了三天")
+    wait_for(city.server, number)
     worker, operator, department = (city.tokens[c] for c in ("W001", "OP01", "D002"))
     board = "query ($n: Int!) { case(number: $n) { channel stage description } }"
     assert query(city.server, board, n=number)["case"] == {
