@@ -88,6 +88,7 @@ def create_app(settings: Settings) -> Starlette:
             *exports.routes,
         ],
         middleware=[Middleware(RequestLimits)],
+        exception_handlers=open311.exception_handlers,
         lifespan=lifespan,
     )
 

@@ -23,7 +23,8 @@ those raised on household visits; no output holds a reporter's contact data.
 
 from starlette.routing import Mount, Route
 
-from api.open311.discovery import PATH, discovery, nowhere
+from api.open311.discovery import PATH, discovery
+from api.open311.errors import HANDLERS
 from api.open311.openapi import openapi
 from api.open311.requests import request_list, request_one, request_post
 from api.open311.services import service_definition, service_list
@@ -41,9 +42,11 @@ routes = [
             Route("/requests/{id}.{format}", request_one, methods=["GET"]),
             Route("/servicerequestupdates.{format}", update_list, methods=["GET"]),
             Route("/openapi.json", openapi, methods=["GET"]),
-            Route("/{rest:path}", nowhere),
         ],
     )
 ]
 
-__all__ = ["routes"]
+exception_handlers = HANDLERS
+"""Starlette's 404 and 405 under /open311/ as the spec's error array."""
+
+__all__ = ["exception_handlers", "routes"]

@@ -3,11 +3,9 @@ speaks, whom to ask and how to get an api key."""
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from api.open311.endpoint import Call, endpoint
-from api.open311.errors import Missing, answer
 from api.open311.formats import JSON_TYPE, XML_TYPE, Items, render
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -36,9 +34,3 @@ async def discovery(call: Call) -> Response:
         "endpoints": Items("endpoint", [endpoint_]),
     }
     return render("discovery", document, call.format)
-
-
-async def nowhere(request: Request) -> Response:
-    """Any other path: 404 as the spec's error array, in the format its extension asks."""
-    format = "json" if request.url.path.endswith(".json") else "xml"
-    return answer(Missing(f"no resource {request.url.path}: see {PATH}/discovery.xml"), format)

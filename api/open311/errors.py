@@ -4,7 +4,9 @@ served as asked. Domain refusals map the same way."""
 
 from __future__ import annotations
 
-from starlette.responses import Response
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 
 from api.open311.formats import Items, render
 from domain.errors import DomainError, NotFound, NotPermitted
@@ -42,3 +44,21 @@ def from_domain(error: DomainError) -> Open311Error:
 def answer(error: Open311Error, format: str) -> Response:
     body = Items("error", [{"code": str(error.status), "description": error.description}])
     return render("errors", body, format, error.status)
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    """Starlette's own 404 and 405 (a path no route matches, a method a resource does not
+    take): the error array under /open311/, the plain default elsewhere."""
+    assert isinstance(error, HTTPException)
+    if not request.url.path.startswith("/open311/"):
+        return PlainTextResponse(error.detail, error.status_code, headers=error.headers)
+    format = "json" if request.url.path.endswith(".json") else "xml"
+    response = answer(
+        Open311Error(error.status_code, f"{error.detail}: {request.url.path}"), format
+    )
+    response.headers.update(error.headers or {})
+    return response
+
+
+HANDLERS = {404: http_error, 405: http_error}
+"""For the app's exception_handlers."""

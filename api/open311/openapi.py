@@ -5,6 +5,7 @@ shapes of the answers and the error array. The test suite fuzzes the endpoint fr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -12,6 +13,7 @@ from starlette.responses import JSONResponse
 
 from api.open311.discovery import PATH
 from api.open311.requests import KNOWN_STATUSES, MAX_DESCRIPTION, PAGE_SIZE
+from projections.open311 import STATUSES
 
 _TEXT = {"type": "string"}
 _NULLABLE_TEXT = {"type": "string", "nullable": True}
@@ -149,9 +151,7 @@ SCHEMAS: dict[str, Any] = {
         lat={"type": "number"},
         long={"type": "number"},
         media_url=_NULLABLE_TEXT,
-        extended_attributes=_object(
-            ["status"], status={"type": "string", "enum": list(KNOWN_STATUSES[1:])}
-        ),
+        extended_attributes=_object(["status"], status={"type": "string", "enum": list(STATUSES)}),
         notes=_list(_ref("Note")),
     ),
     "PostedRequest": _object(
@@ -161,7 +161,7 @@ SCHEMAS: dict[str, Any] = {
         ["update_id", "service_request_id", "status", "updated_datetime"],
         update_id=_TEXT,
         service_request_id=_TEXT,
-        status={"type": "string", "enum": list(KNOWN_STATUSES[1:])},
+        status={"type": "string", "enum": list(STATUSES)},
         updated_datetime=_INSTANT,
         description=_TEXT,
         media_url=_NULLABLE_TEXT,
@@ -210,7 +210,9 @@ _POSTED_FIELDS: dict[str, Any] = {
 }
 
 
-def document(server: str) -> dict[str, Any]:
+def document(server: str, codes: Sequence[str] = ()) -> dict[str, Any]:
+    """The description; `codes`: the service codes there are (the catalog's public ones)."""
+    code = {"type": "string", "enum": list(codes)} if codes else _TEXT
     request_filters = [
         _query("service_request_id", "Comma-separated request ids: overrides every filter."),
         _query("service_code", "Comma-separated service codes."),
@@ -229,7 +231,7 @@ def document(server: str) -> dict[str, Any]:
                     "schema": {
                         "type": "object",
                         "required": ["api_key", "service_code"],
-                        "properties": _POSTED_FIELDS,
+                        "properties": {**_POSTED_FIELDS, "service_code": code},
                         "additionalProperties": {
                             "type": "string",
                             "description": "attribute[CODE] or attribute[CODE][]: answers",
@@ -250,7 +252,7 @@ def document(server: str) -> dict[str, Any]:
         f"{PATH}/services/{{service_code}}.{{format}}": _get(
             "A service's definition: its extra questions.",
             _ref("ServiceDefinition"),
-            {"name": "service_code", "in": "path", "required": True, "schema": _TEXT},
+            {"name": "service_code", "in": "path", "required": True, "schema": code},
         ),
         f"{PATH}/requests.{{format}}": {
             **_get("Service requests.", _list(_ref("ServiceRequest")), *request_filters),
@@ -259,7 +261,12 @@ def document(server: str) -> dict[str, Any]:
         f"{PATH}/requests/{{service_request_id}}.{{format}}": _get(
             "One service request.",
             _list(_ref("ServiceRequest")),
-            {"name": "service_request_id", "in": "path", "required": True, "schema": _TEXT},
+            {
+                "name": "service_request_id",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "pattern": "^[0-9]{1,6}$"},
+            },
             _query("extensions", "true: its notes (extension).", {"type": "boolean"}),
         ),
         f"{PATH}/servicerequestupdates.{{format}}": _get(
@@ -285,4 +292,6 @@ def document(server: str) -> dict[str, Any]:
 
 
 async def openapi(request: Request) -> JSONResponse:
-    return JSONResponse(document(str(request.base_url).rstrip("/")))
+    catalog = request.app.state.services.app.catalog
+    codes = [c.code for c in catalog.categories() if c.public]
+    return JSONResponse(document(str(request.base_url).rstrip("/"), codes))
