@@ -9,6 +9,7 @@ from api.auth import SignedIn, read_area
 from api.context import Info
 from api.errors import BadInput, area_code
 from api.mapping import mapped
+from api.time_travel import AsOf, views_as_of
 from projections import monthly_analysis
 
 
@@ -39,9 +40,11 @@ class Query:
         description="A month ('2026-03') in an area ('' for the district).",
         permission_classes=[SignedIn],
     )
-    async def monthly_analysis(self, info: Info, month: str, area: str = "") -> Analysis:
+    async def monthly_analysis(
+        self, info: Info, month: str, area: str = "", as_of: AsOf | None = None
+    ) -> Analysis:
         read_area(info.context.caller, area_code(area))
-        views = info.context.services.views
+        views, _, _ = await views_as_of(info, as_of, monthly_analysis)
         try:
             found = await info.context.call(monthly_analysis.analysis, views, month, area or None)
         except ValueError as error:  # not a month
@@ -58,6 +61,7 @@ class Query:
     @strawberry.field(
         description="The months with reports, oldest first.", permission_classes=[SignedIn]
     )
-    async def report_months(self, info: Info) -> list[str]:
+    async def report_months(self, info: Info, as_of: AsOf | None = None) -> list[str]:
         read_area(info.context.caller, "")
-        return await info.context.call(monthly_analysis.months, info.context.services.views)
+        views, _, _ = await views_as_of(info, as_of, monthly_analysis)
+        return await info.context.call(monthly_analysis.months, views)

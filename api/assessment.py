@@ -11,6 +11,7 @@ import strawberry
 from api.auth import DISTRICT_READERS, SignedIn, read_area, read_department
 from api.context import Info
 from api.errors import Refused, area_code
+from api.time_travel import AsOf, views_as_of
 from domain import assessment as formulas
 from domain.staff import Role
 from projections import assessment
@@ -60,30 +61,32 @@ def _shown(found: formulas.Assessment) -> Assessment:
 class Query:
     @strawberry.field(description="A department by its code.", permission_classes=[SignedIn])
     async def department_assessment(
-        self, info: Info, code: str, period: Period, day: date
+        self, info: Info, code: str, period: Period, day: date, as_of: AsOf | None = None
     ) -> Assessment:
         viewer = info.context.caller
         if viewer.role is Role.DEPARTMENT:
             read_department(viewer, code)
         elif viewer.role not in DISTRICT_READERS:
             raise Refused(f"{viewer} may not read department assessments")
-        views = info.context.services.views
+        views, _, _ = await views_as_of(info, as_of, assessment)
         return _shown(
             await info.context.call(assessment.department, views, code, period.value, day)
         )
 
     @strawberry.field(description="A grid or any area by its code.", permission_classes=[SignedIn])
-    async def grid_assessment(self, info: Info, code: str, period: Period, day: date) -> Assessment:
+    async def grid_assessment(
+        self, info: Info, code: str, period: Period, day: date, as_of: AsOf | None = None
+    ) -> Assessment:
         read_area(info.context.caller, area_code(code))
-        views = info.context.services.views
+        views, _, _ = await views_as_of(info, as_of, assessment, assessment.grids)
         return _shown(await info.context.call(assessment.grid, views, code, period.value, day))
 
     @strawberry.field(description="A grid worker by staff id.", permission_classes=[SignedIn])
     async def worker_assessment(
-        self, info: Info, staff: str, period: Period, day: date
+        self, info: Info, staff: str, period: Period, day: date, as_of: AsOf | None = None
     ) -> Assessment:
         viewer = info.context.caller
         if viewer.role not in DISTRICT_READERS and viewer.id != staff:
             raise Refused(f"{viewer} may read only their own assessment")
-        views = info.context.services.views
+        views, _, _ = await views_as_of(info, as_of, assessment, assessment.grids)
         return _shown(await info.context.call(assessment.worker, views, staff, period.value, day))

@@ -57,6 +57,12 @@ def read_department(viewer: Actor, department: str | None) -> None:
         raise Refused(f"{viewer} reads only the cases of department {viewer.department}")
 
 
+def read_history(viewer: Actor) -> None:
+    """Time travel is the auditors' (DESIGN.md: what only auditors see)."""
+    if viewer.role is not Role.AUDITOR:
+        raise Refused(f"{viewer} may not travel in time: views as of the past are for auditors")
+
+
 def read_stream(viewer: Actor) -> None:
     if viewer.role not in DISTRICT_READERS:
         raise Refused(f"{viewer} may not read the whole event stream")

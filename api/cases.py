@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from uuid import UUID
 
@@ -16,6 +16,7 @@ from api.context import Info
 from api.errors import BadInput, area_code
 from api.events import Event, event_of
 from api.mapping import mapped
+from api.time_travel import AsOf, views_as_of
 from domain.cases import case_id
 from domain.staff import Actor, Role
 from infra.event_store import EventLog
@@ -49,11 +50,13 @@ class Case:
     rework_count: int
     closed_at: datetime | None
     satisfaction: int | None
+    until: strawberry.Private[int | None] = None
+    """The position the case is shown as of (time travel); None: now."""
 
-    @strawberry.field(description="Every event of the case, in order.")
+    @strawberry.field(description="Every event of the case, in order (up to asOf).")
     async def timeline(self, info: Info) -> list[Event]:
         rows = await info.context.call(_history, info.context.services.log, self.number)
-        return [event_of(row) for row in rows]
+        return [event_of(row) for row in rows if self.until is None or row[0] <= self.until]
 
 
 @strawberry.type
@@ -94,6 +97,7 @@ class Query:
         descending: bool = True,
         first: int = 50,
         after: str | None = None,
+        as_of: AsOf | None = None,
     ) -> CasePage:
         if not 1 <= first <= PAGE_LIMIT:
             raise BadInput(f"first must be 1 to {PAGE_LIMIT}")
@@ -115,29 +119,36 @@ class Query:
             channel=given.channel,
             overdue=given.overdue,
         )
-        views, now = info.context.services.views, datetime.now(UTC)
+        views, now, position = await views_as_of(info, as_of, case_board)
         try:
             rows, cursor = await info.context.call(
                 case_board.board, views, now, where, sort.value, descending, after, first
             )
         except ValueError as error:  # not a cursor of the board
             raise BadInput(str(error)) from None
-        return CasePage(cases=[mapped(Case, row) for row in rows], next=cursor)
+        return CasePage(cases=[_case(row, position) for row in rows], next=cursor)
 
     @strawberry.field(
         description="One case by its number; null if there is none.",
         permission_classes=[SignedIn],
     )
-    async def case(self, info: Info, number: int) -> Case | None:
+    async def case(self, info: Info, number: int, as_of: AsOf | None = None) -> Case | None:
         key, viewer = (case_id(number).hex,), info.context.caller
-        row = await info.context.call(info.context.services.views.fetch, case_board.cases, key)
+        views, _, position = await views_as_of(info, as_of, case_board)
+        row = await info.context.call(views.fetch, case_board.cases, key)
         if row is None:
             return None
         if viewer.role is Role.DEPARTMENT:
             read_department(viewer, row.department)
         else:
             read_area(viewer, row.grid)
-        return mapped(Case, row)
+        return _case(row, position)
+
+
+def _case(row: case_board.CaseRow, until: int | None = None) -> Case:
+    case = mapped(Case, row)
+    case.until = until
+    return case
 
 
 def _history(log: EventLog, number: int) -> list[StoredRow]:
@@ -174,7 +185,7 @@ class Subscription:
                 rows = await info.context.call(_rows, views, sorted(notice.keys))
                 for row in rows:
                     if wanted.matches(row) and _may_read(viewer, row):
-                        yield mapped(Case, row)
+                        yield _case(row)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,10 @@ from api.auth import DISTRICT_READERS, SignedIn, read_area
 from api.context import Info
 from api.errors import area_code
 from api.mapping import mapped
+from api.time_travel import AsOf, views_as_of
 from domain.staff import Actor
 from projections import grid_map, grid_status
+from projections.store import ViewStore
 
 
 @strawberry.type(description="A grid as the command center sees it now.")
@@ -72,10 +74,9 @@ class Query:
         description="The district, its streets and communities (under an area code), by code.",
         permission_classes=[SignedIn],
     )
-    async def areas(self, info: Info, under: str = "") -> list[Area]:
-        found = await info.context.call(
-            grid_map.area_list, info.context.services.views, area_code(under)
-        )
+    async def areas(self, info: Info, under: str = "", as_of: AsOf | None = None) -> list[Area]:
+        views, _, _ = await views_as_of(info, as_of, grid_map)
+        found = await info.context.call(grid_map.area_list, views, area_code(under))
         return [mapped(Area, area) for area in found]
 
     @strawberry.field(
@@ -84,37 +85,40 @@ class Query:
         "base map, drawn with no tile server.",
         permission_classes=[SignedIn],
     )
-    async def grid_map(self, info: Info, area: str = "") -> JSON:
-        views, under = info.context.services.views, area_code(area)
+    async def grid_map(self, info: Info, area: str = "", as_of: AsOf | None = None) -> JSON:
+        under = area_code(area)
+        views, _, _ = await views_as_of(info, as_of, grid_map)
         shapes = await info.context.call(grid_map.shapes, views, under)
         return JSON(grid_map.geojson(shapes))
 
     @strawberry.field(
         description="One grid by its code; null if there is none.", permission_classes=[SignedIn]
     )
-    async def grid(self, info: Info, code: str) -> GridStatus | None:
+    async def grid(self, info: Info, code: str, as_of: AsOf | None = None) -> GridStatus | None:
         read_area(info.context.caller, area_code(code))
-        found = await info.context.call(
-            grid_status.grid, info.context.services.views, code, datetime.now(UTC)
-        )
+        views, now, _ = await views_as_of(info, as_of, grid_status)
+        found = await info.context.call(grid_status.grid, views, code, now)
         return None if found is None else mapped(GridStatus, found)
 
     @strawberry.field(
         description="Every grid under an area code, by code: all the caller may read if none.",
         permission_classes=[SignedIn],
     )
-    async def grids(self, info: Info, area: str | None = None) -> list[GridStatus]:
-        return await _statuses(info, _areas(info.context.caller, area))
+    async def grids(
+        self, info: Info, area: str | None = None, as_of: AsOf | None = None
+    ) -> list[GridStatus]:
+        areas = _areas(info.context.caller, area)
+        views, now, _ = await views_as_of(info, as_of, grid_status)
+        return await _statuses(info, views, now, areas)
 
     @strawberry.field(
         description="An area's grids summed ('' for the whole district).",
         permission_classes=[SignedIn],
     )
-    async def area(self, info: Info, code: str = "") -> AreaStatus:
+    async def area(self, info: Info, code: str = "", as_of: AsOf | None = None) -> AreaStatus:
         read_area(info.context.caller, area_code(code))
-        found = await info.context.call(
-            grid_status.area, info.context.services.views, code, datetime.now(UTC)
-        )
+        views, now, _ = await views_as_of(info, as_of, grid_status)
+        found = await info.context.call(grid_status.area, views, code, now)
         return mapped(AreaStatus, found)
 
 
@@ -128,13 +132,14 @@ class Subscription:
     async def grid_status(
         self, info: Info, area: str | None = None
     ) -> AsyncGenerator[list[GridStatus], None]:
-        areas = _areas(info.context.caller, area)
+        areas, views = _areas(info.context.caller, area), info.context.services.views
         async with info.context.notices.listening(grid_status.name) as notices:
-            yield await _statuses(info, areas)  # listening first: no change falls between
+            # listening first: no change falls between
+            yield await _statuses(info, views, datetime.now(UTC), areas)
             async for notice in notices:
                 changed = sorted(k for k in notice.keys if any(k.startswith(a) for a in areas))
                 if changed:
-                    yield await _statuses(info, [], changed)
+                    yield await _statuses(info, views, datetime.now(UTC), [], changed)
 
 
 def _areas(viewer: Actor, area: str | None) -> list[str]:
@@ -151,10 +156,9 @@ def _areas(viewer: Actor, area: str | None) -> list[str]:
 
 
 async def _statuses(
-    info: Info, areas: Sequence[str], codes: Sequence[str] = ()
+    info: Info, views: ViewStore, now: datetime, areas: Sequence[str], codes: Sequence[str] = ()
 ) -> list[GridStatus]:
-    """The grids under the areas, or the grids with the codes, now."""
-    views, now = info.context.services.views, datetime.now(UTC)
+    """The grids under the areas, or the grids with the codes, at `now`."""
 
     def read() -> list[grid_status.GridStatus]:
         found = [s for a in areas for s in grid_status.grids(views, now, a or None)]

@@ -14,6 +14,7 @@ from api import (
     grids,
     handling,
     intake,
+    time_travel,
     visits,
     workload,
 )
@@ -28,6 +29,7 @@ Query = merge_types(
         visits.Query,
         assessment.Query,
         analysis.Query,
+        time_travel.Query,
     ),
 )
 Mutation = merge_types("Mutation", (intake.Mutation, handling.Mutation, closing.Mutation))

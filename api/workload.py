@@ -3,7 +3,7 @@ the on-site checks waiting for them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import strawberry
 
@@ -11,7 +11,9 @@ from api.auth import DISTRICT_READERS, SignedIn
 from api.context import Info
 from api.errors import Refused
 from api.mapping import mapped
+from api.time_travel import AsOf, views_as_of
 from domain.staff import Role
+from projections import workload as workload_view
 from projections.workload import read as workload
 
 DAYS = 30
@@ -93,8 +95,11 @@ class Query:
         description=f"Departments' queues now and their work in the last {DAYS} days.",
         permission_classes=[SignedIn],
     )
-    async def department_workload(self, info: Info) -> list[DepartmentLoad]:
-        viewer, views, now = info.context.caller, info.context.services.views, datetime.now(UTC)
+    async def department_workload(
+        self, info: Info, as_of: AsOf | None = None
+    ) -> list[DepartmentLoad]:
+        viewer = info.context.caller
+        views, now, _ = await views_as_of(info, as_of, workload_view)
         if viewer.role is Role.DEPARTMENT and viewer.department:
             own = await info.context.call(workload.department, views, viewer.department, now, DAYS)
             return [mapped(DepartmentLoad, own)]
@@ -107,8 +112,9 @@ class Query:
         description=f"Grid workers' reports, visits (last {DAYS} days) and checks waiting.",
         permission_classes=[SignedIn],
     )
-    async def worker_workload(self, info: Info) -> list[WorkerLoad]:
-        viewer, views, now = info.context.caller, info.context.services.views, datetime.now(UTC)
+    async def worker_workload(self, info: Info, as_of: AsOf | None = None) -> list[WorkerLoad]:
+        viewer = info.context.caller
+        views, now, _ = await views_as_of(info, as_of, workload_view)
         if viewer.role in DISTRICT_READERS:
             found = await info.context.call(workload.workers, views, now, DAYS)
             return [_worker(load) for load in found]

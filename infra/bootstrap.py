@@ -13,6 +13,7 @@ from projections import VIEWS
 from projections.bus import Bus
 from projections.runner import BATCH, ProjectionRunner
 from projections.store import open_view_store
+from projections.time_travel import TimeMachine
 
 
 def build_application(settings: Settings) -> GridCenter:
@@ -49,8 +50,9 @@ def event_log(app: GridCenter) -> EventLog:
 
 class Services:
     """What a server process runs: the application, the views and their runner following
-    the log on a thread of its own, and the bus their notices go to. Built and closed by
-    the API's lifespan; synchronous, so the API calls into it from worker threads."""
+    the log on a thread of its own, the bus their notices go to, and the time machine
+    that folds views of the past. Built and closed by the API's lifespan; synchronous,
+    so the API calls into it from worker threads."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -59,6 +61,7 @@ class Services:
         self.bus = Bus()
         self.runner = build_projections(settings, self.app, self.bus)
         self.views = self.runner.store
+        self.time_machine = TimeMachine(self.log)
         self._stop = Event()
         self._following: Thread | None = None
 

@@ -49,9 +49,11 @@ class ProjectionRunner:
         """The position every view has reached."""
         return min(self.positions.values(), default=0)
 
-    def catch_up(self, progress: Progress | None = None) -> int:
-        """Fold every event recorded so far; returns the position reached."""
+    def catch_up(self, progress: Progress | None = None, up_to: int | None = None) -> int:
+        """Fold every event recorded so far (or up to a position); returns the position
+        reached."""
         head = self.log.max_notification_id() or 0
+        head = head if up_to is None else min(head, up_to)
         while self.position < head:
             rows = self.log.scan(self.position, self.batch, self._topics)
             rows = [row for row in rows if row[0] <= head]

@@ -29,6 +29,20 @@ class MemoryViewStore(ViewStore):
     def fetch(self, table: Table, key: Key) -> Any | None:
         return self._tables[table.name].get(key)
 
+    def copy(self) -> MemoryViewStore:
+        """A store of its own with the same rows (rows are frozen, so they are shared)."""
+        return MemoryViewStore.joined([self])
+
+    @staticmethod
+    def joined(stores: Sequence[MemoryViewStore]) -> MemoryViewStore:
+        """One store holding the views of each (time travel folds views apart)."""
+        joined = MemoryViewStore()
+        for store in stores:
+            with store._lock:
+                joined._tables.update({name: dict(rows) for name, rows in store._tables.items()})
+                joined._positions.update(store._positions)
+        return joined
+
     def commit(self, changes: Rows, positions: Mapping[str, tuple[int, int]]) -> None:
         with self._lock:
             for view, (old, _) in positions.items():

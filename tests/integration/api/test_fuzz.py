@@ -1,5 +1,6 @@
 """Schemathesis against /graphql: generated queries and mutations — valid and invalid
-arguments, any strings — sent as the operator to a running server find no server error.
+arguments, any strings — sent to a running server find no server error: queries as an
+auditor (who reads everything, the past included), mutations as the operator.
 The number of examples per operation and mode is bounded (`FUZZ_EXAMPLES`, 30 by
 default) to keep the suite short."""
 
@@ -41,23 +42,30 @@ def fuzzed(
     request: pytest.FixtureRequest,
     app_factory: Callable[[str], GridCenter],
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[schemathesis.GraphQLSchema, dict[str, str]]]:
+) -> Iterator[tuple[schemathesis.GraphQLSchema, dict[str, dict[str, str]]]]:
     """A server over a store with cases in several stages, its schema as schemathesis
-    loads it, and the operator's credentials."""
+    loads it, and the credentials for each root: the auditor's for queries, the
+    operator's for mutations."""
     if request.param == "sqlite":
         url = f"sqlite:///{Path(tmp_path_factory.mktemp('fuzz')) / 'gridcenter.db'}"
     else:
         url = request.getfixturevalue("postgres_server").create_database()
     app = app_factory(url)
-    app.enrol_staff([StaffPlan("OP01", "王调度", Role.OPERATOR, (DISTRICT,))], ADMIN, MONDAY)
-    secret, digest = mint()
-    app.issue_token(digest, "OP01", "fuzz", by=ADMIN, at=MONDAY)
+    staff = [
+        StaffPlan("OP01", "王调度", Role.OPERATOR, (DISTRICT,)),
+        StaffPlan("AU01", "审计 周", Role.AUDITOR),
+    ]
+    app.enrol_staff(staff, ADMIN, MONDAY)
+    credentials = {}
+    for root, code in (("Query", "AU01"), ("Mutation", "OP01")):
+        secret, digest = mint()
+        app.issue_token(digest, code, "fuzz", by=ADMIN, at=MONDAY)
+        credentials[root] = {"Authorization": f"Bearer {secret}"}
     loop = Loop(app)
     for stage in (loop.reported, loop.filed, loop.dispatched, loop.handled, loop.closed):
         stage()
     server: ApiServer = start_api(url)
-    credentials = {"Authorization": f"Bearer {secret}"}
-    yield schemathesis.graphql.from_url(server.http, headers=credentials), credentials
+    yield schemathesis.graphql.from_url(server.http, headers=credentials["Query"]), credentials
     server.stop()
     app.close()
 
@@ -65,7 +73,7 @@ def fuzzed(
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 @pytest.mark.parametrize(("root", "name"), OPERATIONS)
 def test_no_generated_request_is_a_server_error(
-    fuzzed: tuple[schemathesis.GraphQLSchema, dict[str, str]],
+    fuzzed: tuple[schemathesis.GraphQLSchema, dict[str, dict[str, str]]],
     root: str,
     name: str,
     mode: GenerationMode,
@@ -76,6 +84,6 @@ def test_no_generated_request_is_a_server_error(
     @given(case=operation.as_strategy(mode))
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
     def sent(case: schemathesis.Case) -> None:
-        case.call_and_validate(headers=credentials, checks=[not_a_server_error])
+        case.call_and_validate(headers=credentials[root], checks=[not_a_server_error])
 
     sent()
