@@ -5,6 +5,7 @@ lists become lists, elements dicts, text stays text; JSON values become the same
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,11 @@ CLIENT = StaffPlan("O311-test", "测试 311 app", Role.PUBLIC)
 """The Open311 client whose key the tests post with."""
 REPORT = {"service_code": "E0101", "lat": "39.935", "long": "116.405", "description": "路边垃圾"}
 """A request to post: exposed garbage in grid A."""
+FORMATS = ["xml", "json"]
+W3C = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
+"""A date and time with its zone, as GeoReport v2 requires."""
+MARCH = {"start_date": "2026-03-01T00:00:00+08:00", "end_date": "2026-03-31T00:00:00+08:00"}
+"""The month the served city's cases were reported in."""
 TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 
 
@@ -94,6 +100,16 @@ def as_text(value: Any) -> Any:
     if value is None or value == "":
         return None
     return str(value)
+
+
+def march(city: City, format: str, **params: Any) -> Answer:
+    """GET requests reported in March 2026."""
+    return get(city.server, "requests", format, **MARCH, **params)
+
+
+def ids(answer: Answer) -> list[int]:
+    assert answer.status == 200, answer.body
+    return [int(request["service_request_id"]) for request in answer.body]
 
 
 def wait_for(server: ApiServer, number: int, status: str | None = None) -> dict[str, Any]:
