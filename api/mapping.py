@@ -18,9 +18,7 @@ def mapped(kind: type[T], value: Any) -> T:
     taken from `value`)."""
     definition = get_object_definition(kind, strict=True)
     names = [
-        f.python_name
-        for f in definition.fields
-        if f.base_resolver is None and not _private(f)
+        f.python_name for f in definition.fields if f.base_resolver is None and not _private(f)
     ]
     return kind(**{name: _plain(getattr(value, name)) for name in names})
 
