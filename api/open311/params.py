@@ -21,6 +21,8 @@ class Params:
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
         self.values: dict[str, list[str]] = {}
         for name, value in pairs:
+            if "\x00" in name or "\x00" in value:  # %00: no text of the practice holds one
+                raise BadRequest("a request may not hold a NUL character")
             if value.strip():
                 self.values.setdefault(name, []).append(value)
 

@@ -87,6 +87,12 @@ def test_answers_come_as_attribute_code_with_several_values_for_a_multiple_choic
         Params.of("attribute[a][b]=1").attributes()
 
 
+@pytest.mark.parametrize(("query", "body"), [("status=%00", b""), ("", b"description=a%00b")])
+def test_a_nul_character_sent_percent_encoded_is_refused(query: str, body: bytes) -> None:
+    with pytest.raises(BadRequest, match="may not hold a NUL character"):
+        Params.of(query, body)
+
+
 def test_a_body_that_is_not_utf8_is_refused() -> None:
     with pytest.raises(BadRequest, match="not UTF-8"):
         Params.of("", b"description=\xff")

@@ -69,6 +69,7 @@ def test_a_posted_request_is_a_public_report_awaiting_the_on_site_check(
         ({"address_string": "火星", "lat": None, "long": None}, 400, "names no street"),
         ({"address_id": "1", "lat": None, "long": None}, 400, "address_id 1 is no grid"),
         ({"jurisdiction_id": "sfgov.org"}, 404, "jurisdiction_id sfgov.org was not found"),
+        ({"description": "a\x00b"}, 400, "may not hold a NUL character"),  # sent as %00
     ],
 )
 def test_a_request_the_spec_refuses_is_an_error_and_records_nothing(
