@@ -94,7 +94,7 @@ async def request_post(call: Call) -> Response:
         reporter_phone=params.text("phone", 40),
         address=address,
         answers=answers,
-        key=call.request.headers.get("idempotency-key") or None,
+        key=_idempotency_key(call),
     )
     made = {
         "service_request_id": str(recorded.number),
@@ -260,6 +260,14 @@ async def _location(call: Call, params: Params) -> tuple[Point, str | None]:
             "address_string names no street, community or grid of the district: send lat and long"
         )
     return point, address
+
+
+def _idempotency_key(call: Call) -> str | None:
+    """An `Idempotency-Key` header: a retry with it returns the first request."""
+    key = call.request.headers.get("idempotency-key", "").strip()
+    if len(key) > 200:
+        raise BadRequest("an Idempotency-Key holds 200 characters at most")
+    return key or None
 
 
 def reporter_name(first: str | None, last: str | None) -> str | None:
