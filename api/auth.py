@@ -63,6 +63,13 @@ def read_history(viewer: Actor) -> None:
         raise Refused(f"{viewer} may not travel in time: views as of the past are for auditors")
 
 
-def read_stream(viewer: Actor) -> None:
+def read_stream(viewer: Actor, department: str | None) -> str | None:
+    """May `viewer` stream the events (of `department`: None for the whole log)? Returns
+    the department whose stream they get: department staff always get their own."""
+    if viewer.role is Role.DEPARTMENT:
+        read_department(viewer, department or viewer.department)
+        return viewer.department
     if viewer.role not in DISTRICT_READERS:
-        raise Refused(f"{viewer} may not read the whole event stream")
+        stream = f"the event stream of department {department}" if department else None
+        raise Refused(f"{viewer} may not read {stream or 'the whole event stream'}")
+    return department

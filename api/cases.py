@@ -7,8 +7,10 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any
 from uuid import UUID
 
+import orjson
 import strawberry
 
 from api.auth import AREA_READERS, DISTRICT_READERS, SignedIn, read_area, read_department
@@ -57,6 +59,39 @@ class Case:
     async def timeline(self, info: Info) -> list[Event]:
         rows = await info.context.call(_history, info.context.services.log, self.number)
         return [event_of(row) for row in rows if self.until is None or row[0] <= self.until]
+
+    @strawberry.field(
+        description="Who reported it and how to reach them (personal data): for the operator "
+        "and the grid worker of its grid; null for everyone else."
+    )
+    async def reporter(self, info: Info) -> Reporter | None:
+        viewer = info.context.caller
+        if not (viewer.role is Role.OPERATOR or _works_in(viewer, self.grid)):
+            return None
+        rows = await info.context.call(_history, info.context.services.log, self.number)
+        return _reporter(orjson.loads(rows[0][4])) if rows else None
+
+
+@strawberry.type(description="The reporter of a case: personal data.")
+class Reporter:
+    name: str | None
+    phone: str | None
+    role: str = strawberry.field(description="grid_worker, supervisor, operator, public, …")
+
+
+def _works_in(viewer: Actor, grid: str) -> bool:
+    """The grid worker of a grid is the one assigned to its cases (DESIGN.md)."""
+    return viewer.role is Role.GRID_WORKER and viewer.covers(grid)
+
+
+def _reporter(reported: dict[str, Any]) -> Reporter:
+    """From the stored CaseReported: the reporter's own name and phone if given; a member
+    of the public is known by the phone they reported from."""
+    by = reported["by"]["_data_"]
+    phone = reported.get("reporter_phone")
+    if phone is None and by["role"] == Role.PUBLIC.value:
+        phone = by["id"].removeprefix("public:")
+    return Reporter(name=reported.get("reporter_name") or by["name"], phone=phone, role=by["role"])
 
 
 @strawberry.type

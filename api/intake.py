@@ -8,17 +8,11 @@ from __future__ import annotations
 import strawberry
 
 from api.context import Info
+from api.geography import Location
 from api.outcomes import Outcome, command, mutation
 from domain.cases import Channel as Channels
-from domain.grids.geometry import Point
 
 Channel = strawberry.enum(Channels, description="How a report came in.")
-
-
-@strawberry.input(description="A WGS-84 location.")
-class Location:
-    lon: float
-    lat: float
 
 
 @strawberry.type
@@ -43,7 +37,7 @@ class Mutation:
             app.report_case,
             channel=Channels(channel),
             category=category,
-            location=Point(location.lon, location.lat),
+            location=location.point(),
             description=description,
             photos=tuple(photos or ()),
             component=component,

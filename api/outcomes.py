@@ -20,7 +20,7 @@ class Recorded:
     id: str = strawberry.field(description="The aggregate it was about.")
     version: int = strawberry.field(description="Its version now: the next expectedVersion.")
     positions: list[int] = strawberry.field(description="Log positions of its events.")
-    number: int | None = strawberry.field(description="The number it gave (a case's).")
+    number: int | None = strawberry.field(description="The number it gave: a case's, or a visit's.")
     replayed: bool = strawberry.field(
         description="A retry with the same key: the first answer, nothing new recorded."
     )

@@ -9,11 +9,16 @@ from api import (
     analysis,
     assessment,
     cases,
+    catalog,
     closing,
+    components,
     events,
+    geography,
     grids,
     handling,
+    households,
     intake,
+    staff,
     time_travel,
     visits,
     workload,
@@ -29,12 +34,27 @@ Query = merge_types(
         visits.Query,
         assessment.Query,
         analysis.Query,
+        catalog.Query,
+        staff.Query,
         time_travel.Query,
     ),
 )
-Mutation = merge_types("Mutation", (intake.Mutation, handling.Mutation, closing.Mutation))
+Mutation = merge_types(
+    "Mutation",
+    (
+        intake.Mutation,
+        handling.Mutation,
+        closing.Mutation,
+        visits.Mutation,
+        households.Mutation,
+        components.Mutation,
+        geography.Mutation,
+        staff.Mutation,
+    ),
+)
 Subscription = merge_types(
-    "Subscription", (events.Subscription, grids.Subscription, cases.Subscription)
+    "Subscription",
+    (events.Subscription, grids.Subscription, cases.Subscription, workload.Subscription),
 )
 
 schema = strawberry.Schema(

@@ -3,17 +3,19 @@ the on-site checks waiting for them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import AsyncGenerator, Collection
+from datetime import UTC, datetime
 
 import strawberry
 
-from api.auth import DISTRICT_READERS, SignedIn
+from api.auth import AREA_READERS, DISTRICT_READERS, SignedIn
 from api.context import Info
 from api.errors import Refused
 from api.mapping import mapped
 from api.time_travel import AsOf, views_as_of
-from domain.staff import Role
+from domain.staff import Actor, Role
 from projections import workload as workload_view
+from projections.store import ViewStore
 from projections.workload import read as workload
 
 DAYS = 30
@@ -89,6 +91,12 @@ def _worker(load: workload.WorkerLoad) -> WorkerLoad:
     )
 
 
+@strawberry.type(description="Workload that changed: departments' and grid workers'.")
+class WorkloadChange:
+    departments: list[DepartmentLoad]
+    workers: list[WorkerLoad]
+
+
 @strawberry.type
 class Query:
     @strawberry.field(
@@ -98,27 +106,81 @@ class Query:
     async def department_workload(
         self, info: Info, as_of: AsOf | None = None
     ) -> list[DepartmentLoad]:
-        viewer = info.context.caller
         views, now, _ = await views_as_of(info, as_of, workload_view)
-        if viewer.role is Role.DEPARTMENT and viewer.department:
-            own = await info.context.call(workload.department, views, viewer.department, now, DAYS)
-            return [mapped(DepartmentLoad, own)]
-        if viewer.role not in DISTRICT_READERS:
-            raise Refused(f"{viewer} may not read departments' workload")
-        found = await info.context.call(workload.departments, views, now, DAYS)
-        return [mapped(DepartmentLoad, load) for load in found]
+        return await info.context.call(_departments, info.context.caller, views, now)
 
     @strawberry.field(
         description=f"Grid workers' reports, visits (last {DAYS} days) and checks waiting.",
         permission_classes=[SignedIn],
     )
     async def worker_workload(self, info: Info, as_of: AsOf | None = None) -> list[WorkerLoad]:
-        viewer = info.context.caller
         views, now, _ = await views_as_of(info, as_of, workload_view)
-        if viewer.role in DISTRICT_READERS:
-            found = await info.context.call(workload.workers, views, now, DAYS)
-            return [_worker(load) for load in found]
-        if viewer.role is Role.DEPARTMENT:
-            raise Refused(f"{viewer} may not read grid workers' workload")
-        own = await info.context.call(workload.worker, views, viewer.id, now, DAYS)
-        return [] if own is None else [_worker(own)]
+        return await info.context.call(_workers, info.context.caller, views, now)
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="The workload the caller may read as it is now, then the departments "
+        "and grid workers whose workload changed, each time some do.",
+        permission_classes=[SignedIn],
+    )
+    async def workload_updates(self, info: Info) -> AsyncGenerator[WorkloadChange, None]:
+        viewer, views = info.context.caller, info.context.services.views
+        departments = viewer.role in DISTRICT_READERS or viewer.role is Role.DEPARTMENT
+        workers = viewer.role in DISTRICT_READERS or viewer.role in AREA_READERS
+        if not (departments or workers):
+            raise Refused(f"{viewer} may not read workload")
+
+        def read(changed: frozenset[str] | None) -> WorkloadChange:
+            now = datetime.now(UTC)
+            codes, ids = _named(changed, "department"), _named(changed, "worker")
+            return WorkloadChange(
+                departments=_departments(viewer, views, now, codes) if departments else [],
+                workers=_workers(viewer, views, now, ids) if workers else [],
+            )
+
+        async with info.context.notices.listening(workload_view.name) as notices:
+            yield await info.context.call(read, None)  # listening first: no change between
+            async for notice in notices:
+                change = await info.context.call(read, notice.keys)
+                if change.departments or change.workers:
+                    yield change
+
+
+def _named(keys: frozenset[str] | None, kind: str) -> set[str] | None:
+    """The codes a notice names of one kind ('department/hwj', 'worker/W001'); None: all."""
+    if keys is None:
+        return None
+    return {code for key in keys for k, _, code in [key.partition("/")] if k == kind}
+
+
+def _departments(
+    viewer: Actor, views: ViewStore, now: datetime, codes: Collection[str] | None = None
+) -> list[DepartmentLoad]:
+    """The departments' workload the viewer may read: of `codes`, or all if None."""
+    if viewer.role is Role.DEPARTMENT and viewer.department:
+        own = viewer.department
+        codes = [own] if codes is None or own in codes else []
+    elif viewer.role not in DISTRICT_READERS:
+        raise Refused(f"{viewer} may not read departments' workload")
+    if codes is None:
+        found = workload.departments(views, now, DAYS)
+    else:
+        found = [workload.department(views, code, now, DAYS) for code in sorted(codes)]
+    return [mapped(DepartmentLoad, load) for load in found]
+
+
+def _workers(
+    viewer: Actor, views: ViewStore, now: datetime, ids: Collection[str] | None = None
+) -> list[WorkerLoad]:
+    """The grid workers' workload the viewer may read: of `ids`, or all if None; a grid
+    worker or supervisor reads their own."""
+    if viewer.role not in DISTRICT_READERS | AREA_READERS:
+        raise Refused(f"{viewer} may not read grid workers' workload")
+    if viewer.role not in DISTRICT_READERS:
+        ids = [viewer.id] if ids is None or viewer.id in ids else []
+    if ids is None:
+        return [_worker(load) for load in workload.workers(views, now, DAYS)]
+    found = (workload.worker(views, staff, now, DAYS) for staff in sorted(ids))
+    return [_worker(load) for load in found if load is not None]

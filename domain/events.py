@@ -38,6 +38,10 @@ def _topics_by_name() -> dict[str, tuple[str, ...]]:
 
 TOPICS = _topics_by_name()
 EVENT_NAMES = tuple(sorted(TOPICS))
+CASE_EVENTS = frozenset(
+    name for name, topics in TOPICS.items() if any(t.startswith("domain.cases.") for t in topics)
+)
+"""The events of cases: what a department's stream is made of."""
 PERSONAL = frozenset({"reporter_name", "reporter_phone", "head_name", "head_phone"})
 """Fields of events that hold personal data: shown only to the operator and the assigned
 grid worker, never in public outputs or logs."""

@@ -130,17 +130,24 @@ def demo(
             runner.catch_up(lambda at, head: bars.update(task, completed=at, total=head))
         runner.store.close()  # the server keeps the views current from here
         served = replace(settings, development=True)
-        secret, digest = mint()
-        operator = operator_codes()[0]
-        app.issue_token(digest, operator, "demo", by=app.actor(ADMIN_CODE), at=now)
+        operator, auditor = operator_codes()[0], "AU01"
+        tokens = {code: _demo_token(app, code, now) for code in (operator, auditor)}
         signal.signal(signal.SIGTERM, _interrupt)  # a process manager's stop: as Ctrl-C
         with _serving(served):
             console.print(
                 f"[bold]live[/bold]: {rate:g} reports an hour; GraphQL (and GraphiQL) at "
                 f"http://{served.host}:{served.port}/graphql; Ctrl-C stops"
             )
-            console.print(f"operator token ({operator}): {secret}", soft_wrap=True)
+            console.print(f"operator token ({operator}): {tokens[operator]}", soft_wrap=True)
+            console.print(f"auditor token ({auditor}): {tokens[auditor]}", soft_wrap=True)
             _live(app, simulator, seconds)
+
+
+def _demo_token(app: GridCenter, staff: str, now: datetime) -> str:
+    """A token for a demo staff member; its secret, printed for the user to paste."""
+    secret, digest = mint()
+    app.issue_token(digest, staff, "demo", by=app.actor(ADMIN_CODE), at=now)
+    return secret
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -7,6 +7,7 @@ from projections import (
     grid_status,
     monthly_analysis,
     open311,
+    staff,
     visit_coverage,
     workload,
 )
@@ -23,6 +24,7 @@ VIEWS: tuple[View, ...] = (
     monthly_analysis,
     grid_map,
     open311,
+    staff,
 )
 """Every view, by name in `view.name`; the runner folds them all in one pass."""
 

@@ -3,10 +3,11 @@ transaction — with a receipt when the client sent an idempotency key."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
@@ -163,9 +164,10 @@ class ServiceBase(Application[UUID]):
         return self.events.put(events)
 
     def fingerprint(self, command: str, content: dict[str, Any]) -> str:
-        encoded = self.mapper.transcoder.encode(
-            {"command": command, **dict(sorted(content.items()))}
-        )
+        transcoder = self.mapper.transcoder
+        known = transcoder.types if isinstance(transcoder, JSONTranscoder) else {}
+        arguments = {name: _plain(value, known) for name, value in sorted(content.items())}
+        encoded = transcoder.encode({"command": command, **arguments})
         return hashlib.sha256(encoded).hexdigest()
 
     def _receipt(self, by: Actor, key: str) -> Receipt | None:
@@ -228,6 +230,20 @@ def check_version(name: str, aggregate: Aggregate, expected: int | None) -> None
             f"{name} is at version {aggregate.version}, not {expected}: "
             "someone changed it since you read it; read it again and retry"
         )
+
+
+def _plain(value: Any, known: Collection[type]) -> Any:
+    """A command's arguments as data the transcoder encodes, in a stable order: the plans
+    of bulk commands (households, grids, staff) are dataclasses it has no transcoding
+    for, so they become mappings; what it knows (an Actor, a Point) stays as it is."""
+    if dataclasses.is_dataclass(value) and type(value) not in known:
+        fields = dataclasses.fields(value)
+        return {f.name: _plain(getattr(value, f.name), known) for f in fields}
+    if isinstance(value, list | tuple):
+        return [_plain(item, known) for item in value]
+    if isinstance(value, dict):
+        return {k: _plain(v, known) for k, v in value.items()}
+    return value
 
 
 def _conflict(change: Change) -> VersionConflict:

@@ -61,16 +61,20 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         text=True,
     ) as run:
         assert run.stdout is not None
-        printed, token = [], ""
+        printed, tokens = [], {}
         for line in run.stdout:
             printed.append(line)
-            if found := re.match(r"operator token \(OP01\): (gc_\S+)", line):
-                token = found.group(1)
+            if found := re.match(r"(operator|auditor) token \(\w+\): (gc_\S+)", line):
+                tokens[found.group(1)] = found.group(2)
+            if len(tokens) == 2:
                 break
-        assert token, "".join(printed)
+        assert len(tokens) == 2, "".join(printed)
         port = env["GRIDCENTER_PORT"]
         try:
-            answers = [ask(port, token, example) for example in graphql_examples()]
+            answers = [
+                ask(port, tokens["auditor" if "asOf" in example else "operator"], example)
+                for example in graphql_examples()
+            ]
         finally:
             run.terminate()  # stops it as Ctrl-C does (SIGINT may be ignored under CI)
         printed.extend(run.stdout)
@@ -129,9 +133,10 @@ def test_the_demo_serves_the_readmes_graphql_examples(demo: Demo) -> None:
     assert len(demo.answers) == len(graphql_examples()) >= 4
     for answer in demo.answers:
         assert answer.get("data") and not answer.get("errors"), answer
-    grids, board, command, stream = demo.answers[:4]
+    grids, board, past, command, stream = demo.answers[:5]
     assert grids["data"]["area"]["grids"] == 589
     assert board["data"]["caseBoard"]["cases"]
+    assert past["data"]["moment"]["position"] < past["data"]["moment"]["head"]
     assert command["data"]["reportCase"]["__typename"] == "Recorded"
     assert stream["data"]["events"]["position"] == 1
 

@@ -6,9 +6,14 @@ from datetime import timedelta
 
 from domain.cases import Channel
 from domain.errors import KeyReused, VersionConflict
-from domain.service import Change, GridCenter
+from domain.service import Change, GridCenter, StaffPlan
+from domain.staff import Role
 from tests.fixtures import (
+    ADMIN,
+    GRID_A,
+    GRID_B,
     IN_A,
+    MONDAY,
     OPERATOR,
     SANITATION,
     SUPERVISOR,
@@ -113,3 +118,18 @@ def test_retrying_a_case_step_with_its_key_changes_nothing(
     )
     assert head(app) == before
     assert again.positions == first.positions and again.version == first.version
+
+
+def test_a_bulk_command_retried_with_its_key_records_nothing_new(app: GridCenter) -> None:
+    plans = [StaffPlan("W9", "钱网格", Role.GRID_WORKER, (GRID_A,))]
+    first = app.enrol_staff(plans, ADMIN, MONDAY, key="survey-1")
+    before = head(app)
+    assert app.enrol_staff(plans, ADMIN, MONDAY, key="survey-1").positions == first.positions
+    assert head(app) == before
+    other = [StaffPlan("W9", "钱网格", Role.GRID_WORKER, (GRID_B,))]
+    refused(
+        app,
+        lambda: app.enrol_staff(other, ADMIN, MONDAY, key="survey-1"),
+        KeyReused,
+        "already used for another enrol_staff",
+    )

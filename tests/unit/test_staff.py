@@ -1,4 +1,4 @@
-"""Staff, roles and scopes: who may do what, and where."""
+"""Staff, roles and scopes: who may do what, and where; and the roster that shows them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import pytest
 from domain.errors import NotFound, NotPermitted, RuleBroken
 from domain.service import GridCenter, StaffPlan
 from domain.staff import PERMISSIONS, Action, Actor, Role
-from tests.fixtures import ADMIN, COMMUNITY, GRID_A, MONDAY, OPERATOR, refused
+from projections import staff
+from projections.replay import as_of
+from projections.staff import Member
+from tests.fixtures import ADMIN, COMMUNITY, GRID_A, GRID_B, MONDAY, OPERATOR, refused
 
 
 def test_every_role_has_its_commands_and_auditors_change_nothing() -> None:
@@ -74,3 +77,39 @@ def test_only_an_admin_enrols_staff(app: GridCenter) -> None:
 def test_an_unknown_staff_member_is_not_found(app: GridCenter) -> None:
     with pytest.raises(NotFound, match="staff nobody does not exist"):
         app.actor("nobody")
+
+
+# The roster (projections/staff.py) --------------------------------------------------------
+
+
+def roster_now(app: GridCenter) -> dict[str, Member]:
+    return {m.code: m for m in staff.roster(as_of(app.recorder, [staff]))}
+
+
+def test_the_roster_shows_each_member_with_their_scope_and_grids(app: GridCenter) -> None:
+    app.enrol_staff(
+        [
+            StaffPlan("W1", "张网格", Role.GRID_WORKER, (GRID_A, GRID_B)),
+            StaffPlan("W2", "李网格", Role.GRID_WORKER, (GRID_A,)),
+            StaffPlan("D1", "环卫 刘", Role.DEPARTMENT, department="hwj"),
+        ],
+        ADMIN,
+        MONDAY,
+    )
+    app.staff_grids({GRID_A: ("W1", []), GRID_B: ("W1", [])}, ADMIN, MONDAY)
+    app.staff_grids({GRID_A: ("W2", [])}, ADMIN, MONDAY)  # W1 hands grid A over
+    app.staff_leaves("D1", by=ADMIN, at=MONDAY)
+    found = roster_now(app)
+    assert (found["W1"].grids, found["W2"].grids) == ((GRID_B,), (GRID_A,))
+    assert found["W1"].area == (GRID_A, GRID_B) and found["W1"].role == "grid_worker"
+    assert (found["D1"].department, found["D1"].active) == ("hwj", False)
+    workers = staff.roster(as_of(app.recorder, [staff]), role="grid_worker")
+    assert [m.code for m in workers] == ["W1", "W2"]
+
+
+def test_a_reassigned_member_keeps_their_grids_until_another_is_on_duty(app: GridCenter) -> None:
+    app.enrol_staff([StaffPlan("W1", "张网格", Role.GRID_WORKER, (GRID_A,))], ADMIN, MONDAY)
+    app.staff_grids({GRID_A: ("W1", [])}, ADMIN, MONDAY)
+    app.reassign_staff("W1", area=(COMMUNITY,), by=ADMIN, at=MONDAY)
+    assert roster_now(app)["W1"].area == (COMMUNITY,)
+    assert roster_now(app)["W1"].grids == (GRID_A,)

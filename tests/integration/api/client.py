@@ -14,7 +14,9 @@ import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.httpx import HTTPXAsyncTransport
 from gql.transport.websockets import WebsocketsTransport
+from graphql import GraphQLObjectType
 
+from api.schema import schema
 from tests.servers import ApiServer
 
 TRANSPORT_WS = WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL
@@ -146,3 +148,10 @@ def post(server: ApiServer, body: bytes | dict[str, Any]) -> httpx.Response:
     headers = {"Authorization": f"Bearer {server.token}", "content-type": "application/json"}
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
     return httpx.post(server.http, content=content, headers=headers)
+
+
+def root_fields(root: str) -> list[str]:
+    """The fields of a root type of the schema: Query, Mutation or Subscription."""
+    kind = schema._schema.get_type(root)  # graphql-core's schema behind strawberry's
+    assert isinstance(kind, GraphQLObjectType)
+    return list(kind.fields)

@@ -20,6 +20,7 @@ STAFF = [
     StaffPlan("W001", "张网格", Role.GRID_WORKER, (GRID_A,)),
     StaffPlan("D001", "水务 刘", Role.DEPARTMENT, department="swj"),
     StaffPlan("D002", "环卫 陈", Role.DEPARTMENT, department="hwj"),
+    StaffPlan("AD01", "管理 吴", Role.ADMIN, ("",)),
 ]
 
 

@@ -1,11 +1,11 @@
-"""Who may read what: tokens, roles and scopes on every query and subscription."""
+"""Who is asking: tokens, and what each reader sees of the district (the refusals of
+every role are in test_roles.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
-from typing import Any
 
 import httpx
 import pytest
@@ -14,47 +14,9 @@ from gql.transport.exceptions import TransportQueryError
 
 from domain.service import GridCenter
 from infra.tokens import digest_of
-from tests.fixtures import ADMIN, GRID_A, GRID_B, MONDAY, Loop
-from tests.integration.api.client import TRANSPORT_WS, query, stream, wait_for_case
+from tests.fixtures import ADMIN, GRID_A, MONDAY, Loop
+from tests.integration.api.client import TRANSPORT_WS, query, wait_for_case
 from tests.servers import ApiServer
-
-REFUSED = [
-    # (staff, operation, variables, what the error says)
-    ("D001", "{ grids { code } }", {}, "may not read area"),
-    ("D001", '{ area(code: "") { open } }', {}, "may not read area"),
-    ("D001", '{ caseBoard(filter: {department: "hwj"}) { next } }', {}, "only the cases of"),
-    ("D001", "query ($n: Int!) { case(number: $n) { stage } }", {"n": 0}, "only the cases of"),
-    ("W001", f'{{ grid(code: "{GRID_B}") {{ level }} }}', {}, "may not read area"),
-    ("W001", '{ area(code: "") { open } }', {}, "reads only within"),
-    ("W001", f'{{ caseBoard(filter: {{area: "{GRID_B}"}}) {{ next }} }}', {}, "may not read"),
-]
-
-
-@pytest.mark.parametrize(("staff", "operation", "variables", "says"), REFUSED)
-def test_each_role_is_refused_what_it_may_not_read(
-    server: ApiServer,
-    app: GridCenter,
-    tokens: dict[str, str],
-    staff: str,
-    operation: str,
-    variables: dict[str, Any],
-    says: str,
-) -> None:
-    if "n" in variables:
-        variables = {"n": Loop(app).dispatched()}  # dispatched to hwj, not D001's swj
-        wait_for_case(server, variables["n"], "dispatched")
-    with pytest.raises(TransportQueryError, match=says) as refused:
-        query(server, operation, token=tokens[staff], **variables)
-    assert refused.value.errors
-    assert refused.value.errors[0]["extensions"]["code"] == "FORBIDDEN"
-
-
-@pytest.mark.parametrize("staff", ["D001", "W001"])
-def test_only_the_district_reads_the_whole_event_stream(
-    server: ApiServer, tokens: dict[str, str], staff: str
-) -> None:
-    with pytest.raises(TransportQueryError, match="may not read the whole event stream"):
-        stream(server, 0, until=lambda got: True, token=tokens[staff])
 
 
 def test_each_reader_sees_what_is_theirs(

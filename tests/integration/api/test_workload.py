@@ -7,7 +7,7 @@ from gql.transport.exceptions import TransportQueryError
 
 from domain.service import GridCenter
 from tests.fixtures import ADMIN, GRID_A, MONDAY, Loop
-from tests.integration.api.client import query, wait_for_case
+from tests.integration.api.client import query, subscribe, wait_for_case
 from tests.servers import ApiServer
 
 
@@ -29,3 +29,18 @@ def test_workload_shows_queues_and_the_checks_waiting(
     assert queued != fixed
     with pytest.raises(TransportQueryError, match="may not read grid workers"):
         query(server, mine, token=tokens["D002"])
+
+
+def test_the_workload_of_a_department_that_gets_a_case_comes_by_subscription(
+    server: ApiServer, app: GridCenter, tokens: dict[str, str]
+) -> None:
+    text = "subscription { workloadUpdates { departments { code queue } workers { id } } }"
+    received = subscribe(
+        server,
+        text,
+        until=lambda got: any(d["queue"] for d in got[-1]["departments"]),
+        during=Loop(app).dispatched,  # to hwj
+        token=tokens["D002"],
+    )
+    assert received[0] == {"departments": [{"code": "hwj", "queue": 0}], "workers": []}
+    assert received[-1]["departments"] == [{"code": "hwj", "queue": 1}]
