@@ -13,6 +13,8 @@ from api.auth import SignedIn
 from api.context import Info
 from domain import errors
 from domain.service import Recorded as Written
+from infra.metrics import EVENTS_APPENDED
+from projections.bus import EventsRecorded
 
 
 @strawberry.type(description="What a command left in the log.")
@@ -87,6 +89,9 @@ async def command(
             (r for e, r in REFUSALS.items() if isinstance(error, e)), RuleBroken
         )
         return kind(message=str(error))
+    if written.positions and not written.replayed:
+        EVENTS_APPENDED.inc(len(written.positions))
+        info.context.services.bus.publish(EventsRecorded(max(written.positions)))
     return Recorded(
         id=written.id.hex,
         version=written.version,
