@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import os
 import signal
 import sys
 import time
@@ -36,11 +36,18 @@ from infra.demo.people import ADMIN_CODE, operator_codes
 from infra.demo.seed import seed_city
 from infra.demo.simulator import Simulator, any_cases, open_cases
 from infra.history import Entry, History, Query
+from infra.leases import open_leases
+from infra.logs import configure
 from infra.rebuild import Rebuilder
+from infra.redis_bus import open_bus
 from infra.settings import Settings, SettingsInvalid
 from infra.tokens import issued, mint
 from infra.watcher import DeadlineWatch
+from infra.workers import ViewWorker
+from projections import VIEWS
+from projections.bus import EventsRecorded
 from projections.runner import BATCH
+from projections.store import open_view_store
 
 cli = typer.Typer(
     name="gridcenter",
@@ -279,21 +286,45 @@ def serve(
         raise typer.Exit(2) from None
     host, port = host or settings.host, port or settings.port
     console.print(f"serving http://{host}:{port}/graphql")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,  # infra/logs.py has configured logging
+        log_level="warning",
+        timeout_graceful_shutdown=GRACE,
+    )
 
 
 @cli.command()
-def watch(every: Annotated[float, typer.Option(min=1, help="Seconds between looks.")] = 30) -> None:
-    """Run the deadline watcher: warnings (预警) and overdue marks (超期) as clocks run out."""
-    with _application() as (_, app):
+def watch(
+    every: Annotated[float, typer.Option(min=0.1, help="Seconds between looks.")] = 30,
+    now: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%dT%H:%M:%S%z"],
+            help="Start the clock at this instant (it then runs at the wall clock's pace): "
+            "for tests and drills, e.g. 2027-01-04T09:00:00+0800.",
+        ),
+    ] = None,
+) -> None:
+    """Run the deadline watcher: warnings (预警) and overdue marks (超期) as clocks run out.
+    Any number may run: each warning and overdue mark is recorded once."""
+    offset = timedelta() if now is None else now - datetime.now(UTC)
+    with _application() as (settings, app):
         watcher, stop = DeadlineWatch(app), Event()
+        bus = open_bus(settings.redis_url)
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
         console.print(f"watching deadlines every {every:g} s; Ctrl-C stops")
         try:
             while not stop.wait(0 if not watcher.position else every):
-                if recorded := watcher.run_once(datetime.now(UTC)):
+                if recorded := watcher.run_once(datetime.now(UTC) + offset):
                     console.print(f"{recorded} deadline events recorded")
+                    bus.publish(EventsRecorded(watcher.app.recorder.max_notification_id() or 0))
         except KeyboardInterrupt:
             console.print("stopped")
+        finally:
+            bus.close()
 
 
 projections_cli = typer.Typer(help="The views folded from the log.", no_args_is_help=True)
@@ -314,15 +345,23 @@ cli.add_typer(bench_cli, name="bench")
 def project(
     batch: Annotated[int, typer.Option(min=1, help="Events a transaction at most.")] = BATCH,
 ) -> None:
-    """Keep every view up to date: catch up with the log, then follow it (Ctrl-C stops)."""
+    """Keep the views up to date: those whose lease this worker takes (all of them if it
+    is alone), taking over the views of a worker that stops or dies (Ctrl-C stops)."""
     with _application() as (settings, app):
-        runner = build_projections(settings, app, batch=batch)
-        console.print(f"views at position {runner.position:,}; following the log")
+        store = open_view_store(settings.database_url)
+        bus = open_bus(settings.redis_url)
+        leases = open_leases(settings.database_url)
+        worker = ViewWorker(event_log(app), store, VIEWS, leases, bus, batch)
+        reached = worker.catch_up()
+        held = ", ".join(view.name for view in worker.held) or "none yet"
+        console.print(f"views {held} at position {reached:,}; following the log", soft_wrap=True)
         stop = Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         with suppress(KeyboardInterrupt):
-            runner.run(stop)
-        console.print(f"stopped at position {runner.position:,}")
+            worker.run(stop)
+        bus.close()
+        store.close()
+        console.print("stopped")
 
 
 @projections_cli.command("status")
@@ -400,7 +439,7 @@ def _print(entry: Entry) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure(os.environ.get("GRIDCENTER_LOG_FORMAT") or "text")
     try:
         cli()
     except DomainError as error:
@@ -408,6 +447,9 @@ def main() -> None:
         sys.exit(1)
 
 
+GRACE = 10
+"""Seconds a stopping server gives requests in flight; subscribers are told to
+reconnect elsewhere (close code 1012, service restart)."""
 ADMIN_OPTION = typer.Option("--by", help="The admin's staff code (the demo city's is A0001).")
 
 

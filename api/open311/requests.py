@@ -96,6 +96,7 @@ async def request_post(call: Call) -> Response:
         answers=answers,
         key=_idempotency_key(call),
     )
+    call.services.recorded(recorded)
     made = {
         "service_request_id": str(recorded.number),
         "service_notice": notice(call.catalog, category, call.language),
