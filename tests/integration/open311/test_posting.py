@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.fixtures import GRID_A
@@ -19,7 +20,9 @@ from tests.open311 import (
     FORMATS,
     REPORT,
     City,
+    base,
     post,
+    read,
     wait_for,
 )
 
@@ -150,3 +153,21 @@ def test_a_retry_with_the_same_idempotency_key_gets_the_first_request(city: City
     again = post(city.server, "json", fields, headers)
     assert first.status == again.status == 200
     assert first.body == again.body
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_a_body_too_large_or_a_raw_nul_is_refused_as_the_spec_errors_are(
+    city: City, format: str
+) -> None:
+    before = city.app.recorder.max_notification_id()
+    url = f"{base(city.server)}/requests.{format}"
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    for body, status, says in (
+        (b"description=" + b"x" * 300_000, 413, "bytes at most"),
+        (b"api_key=x&description=a\x00b", 400, "may not hold a NUL character"),
+    ):
+        answer = read(httpx.post(url, content=body, headers=form))
+        assert answer.status == status
+        (error,) = answer.body
+        assert error["code"] == str(status) and says in error["description"], error
+    assert city.app.recorder.max_notification_id() == before
