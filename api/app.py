@@ -1,6 +1,6 @@
 """The server: GraphQL at /graphql (HTTP and WebSocket: graphql-transport-ws and the
-legacy graphql-ws), /healthz, and the command-center page at / (api/page.py). The
-services are built in the lifespan, not at import."""
+legacy graphql-ws), /healthz, /readyz and /metrics, and the command-center page at /
+(api/page.py). The services are built in the lifespan, not at import."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -24,11 +24,14 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
+from api import exports, open311
 from api.auth import bearer
+from api.broadcasts import Broadcasts, TransportHandler
 from api.context import Context
 from api.errors import Refused
 from api.limits import RequestLimits
 from api.notices import Notices
+from api.operations import healthz, metrics, readyz
 from api.page import routes as page_routes
 from api.schema import schema
 from api.stream import LogHead
@@ -39,6 +42,8 @@ from infra.settings import Settings
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportHandler
+
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         """Negotiate the media type of the answer (GraphQL over HTTP): a client that
         accepts application/graphql-response+json gets it, with status codes that say
@@ -84,7 +89,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> Context:
         state = request.app.state
-        context = Context(state.services, state.head, state.notices, request, response)
+        context = Context(
+            state.services, state.head, state.notices, request, response, state.broadcasts
+        )
         if not isinstance(request, WebSocket):  # a WebSocket signs in with connection_init
             context.viewer = await _signed_in(context, request.headers)
         return context
@@ -163,8 +170,9 @@ def create_app(settings: Settings) -> Starlette:
         await to_thread.run_sync(services.start)
         app.state.services = services
         loop = asyncio.get_running_loop()
-        app.state.head = LogHead(services.log, loop)
-        app.state.notices = Notices(services.bus, loop)
+        app.state.head = LogHead(services.log, loop, services.bus)
+        app.state.notices = Notices(services.bus, loop, services.views, services.log)
+        app.state.broadcasts = Broadcasts()
         try:
             yield
         finally:
@@ -176,16 +184,15 @@ def create_app(settings: Settings) -> Starlette:
     return Starlette(
         routes=[
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
+            *open311.routes,
+            *exports.routes,
             *page_routes(),
         ],
         middleware=[Middleware(RequestLimits)],
+        exception_handlers=open311.exception_handlers,
         lifespan=lifespan,
     )
-
-
-async def healthz(request: Request) -> JSONResponse:
-    """Alive, with the position the views reflect."""
-    services: Services = request.app.state.services
-    return JSONResponse({"status": "ok", "position": services.runner.position})

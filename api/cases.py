@@ -215,9 +215,9 @@ class Subscription:
         else:
             read_area(viewer, wanted.area or _one_area(viewer))
         views = info.context.services.views
-        async with info.context.notices.listening(case_board.name) as notices:
+        async with info.context.listening(case_board.name) as notices:
             async for notice in notices:
-                rows = await info.context.call(_rows, views, sorted(notice.keys))
+                rows = await info.context.call(_rows, views, sorted(notice.keys or ()))
                 for row in rows:
                     if wanted.matches(row) and _may_read(viewer, row):
                         yield _case(row)

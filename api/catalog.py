@@ -37,6 +37,24 @@ class MajorClass:
     name: Text
 
 
+@strawberry.type(description="A choice of a list question.")
+class Choice:
+    key: str
+    name: Text
+
+
+@strawberry.type(description="An extra question a report may answer (补充信息).")
+class Question:
+    code: str = strawberry.field(description="The answer's key: reportCase answers[].question.")
+    datatype: str = strawberry.field(
+        description="string, number, datetime, text, singlevaluelist or multivaluelist"
+    )
+    required: bool = strawberry.field(description="The public's forms may not leave it open.")
+    description: Text
+    hint: Text | None
+    choices: list[Choice]
+
+
 @strawberry.type(description="A minor class (小类): what a case is filed and dispatched under.")
 class Category:
     code: str = strawberry.field(description="e.g. 'C0101', 'E0301'")
@@ -48,6 +66,8 @@ class Category:
     department: str = strawberry.field(description="The department it goes to by default.")
     limit: str = strawberry.field(description="The handling limit, from dispatch.")
     urgent_tier: str
+    public: bool = strawberry.field(description="Shown to the public (Open311, open data).")
+    questions: list[Question]
 
 
 @strawberry.type
@@ -85,6 +105,19 @@ def _category(found: catalog.Category) -> Category:
         department=found.department,
         limit=str(found.limit),
         urgent_tier=found.urgent_tier,
+        public=found.public,
+        questions=[_question(q) for q in found.questions],
+    )
+
+
+def _question(found: catalog.Question) -> Question:
+    return Question(
+        code=found.code,
+        datatype=found.datatype.value,
+        required=found.required,
+        description=_text(found.description),
+        hint=None if found.hint is None else _text(found.hint),
+        choices=[Choice(key=c.key, name=_text(c.name)) for c in found.choices],
     )
 
 

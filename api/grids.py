@@ -133,10 +133,13 @@ class Subscription:
         self, info: Info, area: str | None = None
     ) -> AsyncGenerator[list[GridStatus], None]:
         areas, views = _areas(info.context.caller, area), info.context.services.views
-        async with info.context.notices.listening(grid_status.name) as notices:
+        async with info.context.listening(grid_status.name) as notices:
             # listening first: no change falls between
             yield await _statuses(info, views, datetime.now(UTC), areas)
             async for notice in notices:
+                if notice.keys is None:  # notices were missed: every grid afresh
+                    yield await _statuses(info, views, datetime.now(UTC), areas)
+                    continue
                 changed = sorted(k for k in notice.keys if any(k.startswith(a) for a in areas))
                 if changed:
                     yield await _statuses(info, views, datetime.now(UTC), [], changed)

@@ -15,6 +15,12 @@ from domain.cases import Channel as Channels
 Channel = strawberry.enum(Channels, description="How a report came in.")
 
 
+@strawberry.input(description="An answer to one of the category's extra questions.")
+class Answer:
+    question: str = strawberry.field(description="The question's code (see catalog).")
+    values: list[str] = strawberry.field(description="One value; several for a multiple choice.")
+
+
 @strawberry.type
 class Mutation:
     @mutation("Report a problem (上报) at a location; its grid is found from it.")
@@ -29,12 +35,16 @@ class Mutation:
         component: str | None = None,
         reporter_name: str | None = None,
         reporter_phone: str | None = None,
+        address: str | None = None,
+        answers: list[Answer] | None = None,
         key: str | None = None,
     ) -> Outcome:
         app = info.context.services.app
         return await command(
             info,
             app.report_case,
+            address=address,
+            answers={a.question: a.values for a in answers or ()},
             channel=Channels(channel),
             category=category,
             location=location.point(),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import (
     MaxAliasesLimiter,
@@ -20,6 +20,8 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.query_depth_limiter import IgnoreContext
 
+from api.open311.errors import Open311Error, answer
+
 MAX_BODY = 256 * 1024
 """Bytes of a request body: a mutation with a long description fits many times over."""
 MAX_DEPTH = 10
@@ -28,6 +30,7 @@ MAX_TOKENS = 5000
 """Enough for the introspection query GraphiQL and schemathesis send."""
 NUL = re.compile(rb"\x00|\\+u0000", re.IGNORECASE)
 """A NUL byte, or one escaped in JSON (and in a GraphQL string inside JSON)."""
+NUL_REFUSED = "a request may not hold a NUL character"
 
 
 def extensions() -> list[Callable[[], SchemaExtension]]:
@@ -58,7 +61,7 @@ class RequestLimits:
             await self.app(scope, receive, send)
             return
         if NUL.search(scope.get("query_string", b"")):
-            await _refuse(400, "a request may not hold a NUL character")(scope, receive, send)
+            await _refuse(scope, 400, NUL_REFUSED)(scope, receive, send)
             return
         body, more = b"", True
         while more:
@@ -66,17 +69,21 @@ class RequestLimits:
             body += message.get("body", b"")
             more = message.get("more_body", False)
             if len(body) > MAX_BODY:
-                await _refuse(413, f"a request body may hold {MAX_BODY:,} bytes at most")(
-                    scope, receive, send
-                )
+                reason = f"a request body may hold {MAX_BODY:,} bytes at most"
+                await _refuse(scope, 413, reason)(scope, receive, send)
                 return
         if NUL.search(body):
-            await _refuse(400, "a request may not hold a NUL character")(scope, receive, send)
+            await _refuse(scope, 400, NUL_REFUSED)(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
 
 
-def _refuse(status: int, reason: str) -> PlainTextResponse:
+def _refuse(scope: Scope, status: int, reason: str) -> Response:
+    """Plain text; under /open311/ the error array its clients read (api/open311/errors)."""
+    path: str = scope.get("path", "")
+    if path.startswith("/open311/"):
+        format = "json" if path.endswith(".json") else "xml"
+        return answer(Open311Error(status, reason), format)
     return PlainTextResponse(reason, status_code=status)
 
 

@@ -87,6 +87,7 @@ async def command(
             (r for e, r in REFUSALS.items() if isinstance(error, e)), RuleBroken
         )
         return kind(message=str(error))
+    info.context.services.recorded(written)
     return Recorded(
         id=written.id.hex,
         version=written.version,

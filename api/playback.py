@@ -28,7 +28,7 @@ from domain.events import topics_of
 from infra.event_store import EventLog
 from projections import assessment, case_board, case_markers, grid_status, headline
 from projections.assessment import grids as assessment_grids
-from projections.bus import Bus, ViewChanged
+from projections.bus import Bus, Notice, ViewChanged
 from projections.runner import ProjectionRunner
 from projections.store.memory import MemoryViewStore
 from projections.time_travel import TimeMachine
@@ -86,8 +86,13 @@ class Replay:
         self.runner = ProjectionRunner(self.log, self.store, VIEWS, bus)
         self.feed = topics_of(FEED)
 
-    def _heard(self, notice: ViewChanged) -> None:
-        self.touched.setdefault(notice.view, set()).update(str(key) for key in notice.keys)
+    def _heard(self, notice: Notice) -> None:
+        if not isinstance(notice, ViewChanged):
+            return
+        keys = notice.keys
+        if keys is None and notice.view == case_markers.name:  # unknown: every open case
+            keys = frozenset(m.id for m in case_markers.open_markers(self.store, self.area))
+        self.touched.setdefault(notice.view, set()).update(str(key) for key in keys or ())
 
     def first(self, at: datetime) -> ReplayFrame:
         markers = case_markers.open_markers(self.store, self.area)

@@ -1,6 +1,7 @@
 """The head of the log as the event loop sees it. One thread follows the log's own
-subscription (LISTEN/NOTIFY on PostgreSQL, commit signals and a poll on SQLite) and wakes
-every stream waiting for events beyond a position."""
+subscription (LISTEN/NOTIFY on PostgreSQL, commit signals and a poll on SQLite), and the
+bus brings other processes' EventsRecorded notices (over Redis); either wakes every
+stream waiting for events beyond a position."""
 
 from __future__ import annotations
 
@@ -9,19 +10,21 @@ from contextlib import suppress
 from threading import Thread
 
 from infra.event_store import EventLog
+from projections.bus import Bus, EventsRecorded, Notice
 
 WAIT = 5.0
 """Seconds a stream waits for a wake-up before it looks at the log anyway."""
 
 
 class LogHead:
-    def __init__(self, log: EventLog, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, log: EventLog, loop: asyncio.AbstractEventLoop, bus: Bus) -> None:
         self.position = log.max_notification_id() or 0
         self._loop = loop
         self._moved = asyncio.Event()
         self._subscription = log.subscribe(gt=self.position)
         self._thread = Thread(target=self._follow, name="log head", daemon=True)
         self._thread.start()
+        self._unsubscribe = bus.subscribe(self._heard)
 
     async def beyond(self, position: int, wait: float = WAIT) -> None:
         """Return once the log is past `position`, or after `wait` seconds at most."""
@@ -31,13 +34,21 @@ class LogHead:
             await asyncio.wait_for(self._moved.wait(), wait)
 
     def close(self) -> None:
+        self._unsubscribe()
         self._subscription.stop()
         self._thread.join(timeout=10)
 
     def _follow(self) -> None:
         for notification in self._subscription:
-            with suppress(RuntimeError):  # the loop closed: the server is stopping
-                self._loop.call_soon_threadsafe(self._advance, notification.id)
+            self._wake(notification.id)
+
+    def _heard(self, notice: Notice) -> None:
+        if isinstance(notice, EventsRecorded):
+            self._wake(notice.position)
+
+    def _wake(self, position: int) -> None:
+        with suppress(RuntimeError):  # the loop closed: the server is stopping
+            self._loop.call_soon_threadsafe(self._advance, position)
 
     def _advance(self, position: int) -> None:
         if position > self.position:

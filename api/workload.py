@@ -140,7 +140,7 @@ class Subscription:
                 workers=_workers(viewer, views, now, ids) if workers else [],
             )
 
-        async with info.context.notices.listening(workload_view.name) as notices:
+        async with info.context.listening(workload_view.name) as notices:
             yield await info.context.call(read, None)  # listening first: no change between
             async for notice in notices:
                 change = await info.context.call(read, notice.keys)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import os
 import signal
 import sys
 import tempfile
@@ -27,9 +27,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from domain.errors import DomainError
+from domain.errors import DomainError, NotFound
 from domain.events import EVENT_NAMES
-from domain.service import GridCenter
+from domain.service import GridCenter, StaffPlan
+from domain.staff import Role
 from infra.bench import bench_rebuild
 from infra.bootstrap import build_application, build_projections, event_log
 from infra.demo.city import plan_city
@@ -37,11 +38,18 @@ from infra.demo.people import ADMIN_CODE, operator_codes
 from infra.demo.seed import seed_city
 from infra.demo.simulator import Simulator, any_cases, open_cases
 from infra.history import Entry, History, Query
+from infra.leases import open_leases
+from infra.logs import configure
 from infra.rebuild import Rebuilder
+from infra.redis_bus import open_bus
 from infra.settings import Settings, SettingsInvalid
 from infra.tokens import issued, mint
 from infra.watcher import DeadlineWatch
+from infra.workers import ViewWorker
+from projections import VIEWS
+from projections.bus import EventsRecorded
 from projections.runner import BATCH
+from projections.store import open_view_store
 
 if TYPE_CHECKING:
     from infra import page_bench
@@ -289,21 +297,45 @@ def serve(
         raise typer.Exit(2) from None
     host, port = host or settings.host, port or settings.port
     console.print(f"serving http://{host}:{port}/graphql")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,  # infra/logs.py has configured logging
+        log_level="warning",
+        timeout_graceful_shutdown=GRACE,
+    )
 
 
 @cli.command()
-def watch(every: Annotated[float, typer.Option(min=1, help="Seconds between looks.")] = 30) -> None:
-    """Run the deadline watcher: warnings (预警) and overdue marks (超期) as clocks run out."""
-    with _application() as (_, app):
+def watch(
+    every: Annotated[float, typer.Option(min=0.1, help="Seconds between looks.")] = 30,
+    now: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%dT%H:%M:%S%z"],
+            help="Start the clock at this instant (it then runs at the wall clock's pace): "
+            "for tests and drills, e.g. 2027-01-04T09:00:00+0800.",
+        ),
+    ] = None,
+) -> None:
+    """Run the deadline watcher: warnings (预警) and overdue marks (超期) as clocks run out.
+    Any number may run: each warning and overdue mark is recorded once."""
+    offset = timedelta() if now is None else now - datetime.now(UTC)
+    with _application() as (settings, app):
         watcher, stop = DeadlineWatch(app), Event()
+        bus = open_bus(settings.redis_url)
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
         console.print(f"watching deadlines every {every:g} s; Ctrl-C stops")
         try:
             while not stop.wait(0 if not watcher.position else every):
-                if recorded := watcher.run_once(datetime.now(UTC)):
+                if recorded := watcher.run_once(datetime.now(UTC) + offset):
                     console.print(f"{recorded} deadline events recorded")
+                    bus.publish(EventsRecorded(watcher.app.recorder.max_notification_id() or 0))
         except KeyboardInterrupt:
             console.print("stopped")
+        finally:
+            bus.close()
 
 
 projections_cli = typer.Typer(help="The views folded from the log.", no_args_is_help=True)
@@ -311,7 +343,11 @@ bench_cli = typer.Typer(
     help="Benchmarks, each beside a raw baseline of the same run.", no_args_is_help=True
 )
 tokens_cli = typer.Typer(help="Access tokens for the API.", no_args_is_help=True)
+open311_cli = typer.Typer(
+    help="Clients of the Open311 endpoint (/open311/v2) and their api keys.", no_args_is_help=True
+)
 cli.add_typer(tokens_cli, name="tokens")
+cli.add_typer(open311_cli, name="open311")
 cli.add_typer(projections_cli, name="projections")
 cli.add_typer(bench_cli, name="bench")
 
@@ -320,15 +356,23 @@ cli.add_typer(bench_cli, name="bench")
 def project(
     batch: Annotated[int, typer.Option(min=1, help="Events a transaction at most.")] = BATCH,
 ) -> None:
-    """Keep every view up to date: catch up with the log, then follow it (Ctrl-C stops)."""
+    """Keep the views up to date: those whose lease this worker takes (all of them if it
+    is alone), taking over the views of a worker that stops or dies (Ctrl-C stops)."""
     with _application() as (settings, app):
-        runner = build_projections(settings, app, batch=batch)
-        console.print(f"views at position {runner.position:,}; following the log")
+        store = open_view_store(settings.database_url)
+        bus = open_bus(settings.redis_url)
+        leases = open_leases(settings.database_url)
+        worker = ViewWorker(event_log(app), store, VIEWS, leases, bus, batch)
+        reached = worker.catch_up()
+        held = ", ".join(view.name for view in worker.held) or "none yet"
+        console.print(f"views {held} at position {reached:,}; following the log", soft_wrap=True)
         stop = Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         with suppress(KeyboardInterrupt):
-            runner.run(stop)
-        console.print(f"stopped at position {runner.position:,}")
+            worker.run(stop)
+        bus.close()
+        store.close()
+        console.print("stopped")
 
 
 @projections_cli.command("status")
@@ -467,7 +511,7 @@ def _print(entry: Entry) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure(os.environ.get("GRIDCENTER_LOG_FORMAT") or "text")
     try:
         cli()
     except DomainError as error:
@@ -475,6 +519,9 @@ def main() -> None:
         sys.exit(1)
 
 
+GRACE = 10
+"""Seconds a stopping server gives requests in flight; subscribers are told to
+reconnect elsewhere (close code 1012, service restart)."""
 ADMIN_OPTION = typer.Option("--by", help="The admin's staff code (the demo city's is A0001).")
 
 
@@ -525,3 +572,35 @@ def tokens_list() -> None:
                 f"{token.issued_at.astimezone(app.calendar.zone):%Y-%m-%d %H:%M}  "
                 f"{state:<7}  {escape(token.label)}"
             )
+
+
+@open311_cli.command("key")
+def open311_key(
+    client: Annotated[str, typer.Argument(help="A short code for the client, e.g. O311-fms.")],
+    name: Annotated[
+        str | None, typer.Option(help="The app's name, when the client is new.")
+    ] = None,
+    by: Annotated[str, ADMIN_OPTION] = "A0001",
+) -> None:
+    """Issue an api key for an Open311 client, enrolling the client (with the public role)
+    the first time: its reports come in through the open311 channel under its name. The
+    key is a token: `gridcenter tokens list` shows it, `tokens revoke` ends it."""
+    with _application() as (_, app):
+        admin, now = app.actor(by), datetime.now(UTC)
+        try:
+            known = app.actor(client)
+        except NotFound:
+            app.enrol_staff([StaffPlan(client, name or client, Role.PUBLIC)], by=admin, at=now)
+            known = app.actor(client)
+        if known.role is not Role.PUBLIC:
+            console.print(
+                f"[red]{escape(client)} is {known.role.label}, not an Open311 client[/red]"
+            )
+            raise typer.Exit(1)
+        secret, digest = mint()
+        app.issue_token(digest, client, f"open311: {known.name}", by=admin, at=now)
+        console.print(
+            f"api key {digest[:8]} for {escape(client)} ({escape(known.name)}): "
+            f"[bold]{secret}[/bold]",
+            soft_wrap=True,
+        )

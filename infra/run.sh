@@ -59,21 +59,22 @@ have_postgres() {
     command -v pg_ctl >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null
 }
 
-install_servers() {
-    local wanted=()
-    have_postgres || wanted+=(postgresql)
-    have_browser || wanted+=(chromium fonts-wqy-microhei)
-    if [[ ${#wanted[@]} -eq 0 ]]; then
+install_servers() {  # the servers the tests start themselves and the browser, from Debian
+    local missing=()
+    have_postgres || missing+=(postgresql)
+    command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+    have_browser || missing+=(chromium fonts-wqy-microhei)  # the page's tests
+    if [[ ${#missing[@]} -eq 0 ]]; then
         return
     fi
     if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
-        echo "infra/run.sh: the tests need Debian's ${wanted[*]}; install them" >&2
+        echo "infra/run.sh: the tests need Debian's ${missing[*]}; install them as root" >&2
         exit 2
     fi
-    echo "installing ${wanted[*]} from Debian's packages …"
+    echo "installing ${missing[*]} from Debian's packages …"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq "${wanted[@]}" >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 case "${1:-}" in

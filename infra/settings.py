@@ -35,6 +35,8 @@ class Settings:
     catalog_file: Path | None = None  # default: the packaged catalog
     warn_share: float = 0.8  # a deadline warning once this share of the time allowed is used
     development: bool = False  # GraphiQL at /graphql; the demo turns it on
+    views: str = "serve"  # serve: API nodes fold the views too (by leases); workers: they don't
+    log_format: str = "text"  # text for a terminal, json for a log collector
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -45,6 +47,12 @@ class Settings:
             )
         if not 0 < self.port < 65536:
             raise SettingsInvalid(f"{PREFIX}PORT must be a TCP port, not {self.port}")
+        for name, allowed in (("views", ("serve", "workers")), ("log_format", ("text", "json"))):
+            if getattr(self, name) not in allowed:
+                raise SettingsInvalid(
+                    f"{PREFIX}{name.upper()} must be {' or '.join(allowed)}, "
+                    f"not {getattr(self, name)!r}"
+                )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.deadlines import TimeUnit, warning_instant
+from domain.errors import VersionConflict
 from domain.events import topics_of
 from domain.service import GridCenter
 from domain.staff import Actor, Role
@@ -49,12 +50,18 @@ class DeadlineWatch:
         self._topics = topics_of(_FOLLOWED)
 
     def run_once(self, now: datetime) -> int:
-        """Catch up with the log, then watch every case that is due; returns how many."""
+        """Catch up with the log, then watch every case that is due; returns how many
+        this watcher recorded. Another watcher may record one first: this one's write
+        then conflicts with it and is dropped, so each is recorded once."""
         self.catch_up()
         due = [clock.number for clock in self.clocks.values() if clock.due(now)]
+        recorded = 0
         for number in due:
-            self.app.watch_deadline(number, by=WATCHER, at=now)
-        return len(due)
+            try:
+                recorded += bool(self.app.watch_deadline(number, by=WATCHER, at=now).positions)
+            except VersionConflict:
+                continue  # the other watcher's event comes in with the next catch-up
+        return recorded
 
     def catch_up(self) -> None:
         while page := self.app.recorder.select_notifications(

@@ -1,5 +1,9 @@
-"""View-changed notices: after each commit, which view changed, which keys, and the
-position it now reflects. In-process here; the scale-out issue carries them over Redis."""
+"""Notices, after each commit: a view moved (from which position to which, and the keys
+whose rows changed), or the log grew (to which position). Every move of a view has its
+notice, keys or none, so a listener that sees a notice start after the position it last
+heard of knows it missed some, and reads the view afresh. In-process here;
+infra/redis_bus.py carries them between processes. Notices only wake readers: what is
+true is in the database, by position."""
 
 from __future__ import annotations
 
@@ -12,11 +16,22 @@ from typing import Any
 @dataclass(frozen=True)
 class ViewChanged:
     view: str
-    keys: frozenset[Any]
+    keys: frozenset[Any] | None
+    """The keys whose rows changed; None: unknown (notices were missed), read it all."""
+    position: int
+    after: int = 0
+    """The position the view was at before: the last notice's position."""
+
+
+@dataclass(frozen=True)
+class EventsRecorded:
+    """The log holds events up to `position` (a command was recorded)."""
+
     position: int
 
 
-Listener = Callable[[ViewChanged], None]
+Notice = ViewChanged | EventsRecorded
+Listener = Callable[[Notice], None]
 
 
 class Bus:
@@ -37,8 +52,15 @@ class Bus:
 
         return unsubscribe
 
-    def publish(self, notice: ViewChanged) -> None:
+    def publish(self, notice: Notice) -> None:
+        self.deliver(notice)
+
+    def deliver(self, notice: Notice) -> None:
+        """To this process's listeners."""
         with self._lock:
             listeners = list(self._listeners)
         for listener in listeners:
             listener(notice)
+
+    def close(self) -> None:
+        """Nothing to release in-process."""

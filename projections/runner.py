@@ -115,8 +115,9 @@ class ProjectionRunner:
             self.positions[view_name] = new
         self._remember(changes)
         if self.bus is not None:
-            for view_name, keys in changes.touched.items():
-                self.bus.publish(ViewChanged(view_name, frozenset(keys), reached))
+            for view_name, (old, new) in moves.items():
+                keys = frozenset(changes.touched.get(view_name, ()))
+                self.bus.publish(ViewChanged(view_name, keys, new, old))
 
     def fetch(self, table: Table, key: Key) -> Any | None:
         """Rows missing from a batch come from the store, through a cache of our own

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import PostgresServer, ServerUnavailableError, start_postgres
+from tests.servers import (
+    PostgresServer,
+    RedisServer,
+    ServerUnavailableError,
+    start_postgres,
+    start_redis,
+)
 
 pytest_plugins = ["tests.fixtures"]
 
@@ -22,6 +28,17 @@ def postgres_server() -> Iterator[PostgresServer]:
         server = start_postgres()
     except ServerUnavailableError as error:
         pytest.fail(f"the throwaway PostgreSQL server could not be started: {error}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One throwaway Redis for the whole run; fails, never skips, when it cannot start."""
+    try:
+        server = start_redis()
+    except ServerUnavailableError as error:
+        pytest.fail(f"the throwaway Redis server could not be started: {error}")
     yield server
     server.stop()
 

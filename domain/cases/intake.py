@@ -10,7 +10,8 @@ The catalog and the work calendar come in as arguments; what needs another aggre
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Self
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -44,10 +45,17 @@ class Report:
     reporter_name: str | None = None  # personal data: shown to the operator and grid worker only
     reporter_phone: str | None = None
     visit: str | None = None  # '<household>#<visit>/<need>' for a need raised on a visit
+    address: str | None = None  # where it is, in the reporter's words
+    answers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """To the category's extra questions (domain/catalog/questions.py): code -> values."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "description", self.description.strip())
         object.__setattr__(self, "photos", tuple(self.photos))
+        address = (self.address or "").strip() or None
+        object.__setattr__(self, "address", address)
+        answers = {code: tuple(values) for code, values in self.answers.items()}
+        object.__setattr__(self, "answers", answers)
 
 
 class Intake(Aggregate):
@@ -68,7 +76,7 @@ class Intake(Aggregate):
         """The rules of a report, checkable before a case number is spent on it."""
         by.require(Action.REPORT_CASE)
         require_zone(at)
-        catalog.category(report.category)
+        catalog.category(report.category).check_answers(report.answers)
         if by.role not in report.channel.roles:
             raise NotPermitted(f"{by} may not report through the {report.channel.value} channel")
         if by.role in (Role.GRID_WORKER, Role.SUPERVISOR) and not by.covers(report.grid):
@@ -101,12 +109,17 @@ class Intake(Aggregate):
         visit: str | None,
         by: Actor,
         at: datetime,
+        address: str | None = None,
+        answers: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
+        """`address` and `answers` came with the extra questions: older reports lack them."""
         self.number, self.channel, self.category = number, Channel(channel), category
         self.location, self.grid, self.component = location, grid, component
         self.description, self.photos = description, tuple(photos)
         self.reporter_name, self.reporter_phone = reporter_name, reporter_phone
         self.visit, self.reported_by, self.reported_at = visit, by, at
+        self.address = address
+        self.answers = {code: tuple(values) for code, values in (answers or {}).items()}
         self.stage, self.level, self.confirmed = Stage.REPORTED, Level.GRID, False
         self.urgent = False
         self.department: str | None = None

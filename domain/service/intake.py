@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from domain.cases import Case, Channel, Report
@@ -28,6 +29,8 @@ class IntakeService(MapService, ServiceBase):
         component: str | None = None,
         reporter_name: str | None = None,
         reporter_phone: str | None = None,
+        address: str | None = None,
+        answers: Mapping[str, Sequence[str]] | None = None,
         key: str | None = None,
     ) -> Change:
         if component is not None:
@@ -42,6 +45,8 @@ class IntakeService(MapService, ServiceBase):
             component=component,
             reporter_name=reporter_name,
             reporter_phone=reporter_phone,
+            address=address,
+            answers={code: tuple(values) for code, values in (answers or {}).items()},
         )
         Case.check_report(report, by, at, self.catalog)
         number = self.store.next_number("case")

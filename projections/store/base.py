@@ -49,6 +49,10 @@ class ViewStore(ABC):
         differs from the stored one is emptied and starts again from 0."""
 
     @abstractmethod
+    def positions(self) -> dict[str, int]:
+        """Each prepared view's position as committed (what readers of the views see)."""
+
+    @abstractmethod
     def fetch(self, table: Table, key: Key) -> Any | None:
         """One row by its key, or None."""
 

@@ -26,6 +26,10 @@ class MemoryViewStore(ViewStore):
                     self._positions[view.name] = (0, view.version)
             return {view.name: self._positions[view.name][0] for view in views}
 
+    def positions(self) -> dict[str, int]:
+        with self._lock:
+            return {view: position for view, (position, _) in self._positions.items()}
+
     def fetch(self, table: Table, key: Key) -> Any | None:
         return self._tables[table.name].get(key)
 

@@ -82,6 +82,11 @@ class SQLViewStore(ViewStore):
                 positions[view.name] = 0
         return positions
 
+    def positions(self) -> dict[str, int]:
+        with self.reading() as cursor:
+            cursor.execute(f"SELECT view, position FROM {POSITIONS}")
+            return {str(view): int(position) for view, position in cursor.fetchall()}
+
     def fetch(self, table: Table, key: Key) -> Any | None:
         where = " AND ".join(f"{name} = {self.mark}" for name in table.key)
         with self.reading() as cursor:

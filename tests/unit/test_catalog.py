@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from domain.catalog import (
+    AnswerRefused,
     Catalog,
     CatalogInvalid,
+    Datatype,
     Family,
     Name,
     UnknownCategory,
@@ -34,7 +36,7 @@ def test_packaged_catalog_has_fifty_categories_across_both_families_and_all_majo
     categories = catalog.categories()
     majors = {(c.family, c.major.code) for c in categories}
 
-    assert catalog.version == "2026.1"
+    assert catalog.version == "2026.2"
     assert len(categories) >= 50
     assert {c.family for c in categories} == set(Family)
     assert majors == {(Family.COMPONENT, f"0{n}") for n in range(1, 7)} | {
@@ -152,6 +154,20 @@ def _records() -> dict[str, Any]:
     }
 
 
+def _choice(key: str) -> dict[str, Any]:
+    return {"key": key, "name": _name(key, key)}
+
+
+def _question(**fields: Any) -> dict[str, Any]:
+    return {
+        "code": "state",
+        "datatype": "singlevaluelist",
+        "description": _name("井盖什么情况？", "What is wrong with the cover?"),
+        "values": [_choice("missing"), _choice("broken")],
+        **fields,
+    }
+
+
 Edit = Callable[[dict[str, Any]], object]
 
 
@@ -173,6 +189,47 @@ def test_a_catalog_keeping_every_rule_is_built() -> None:
     assert [c.code for c in catalog.categories()] == ["C0101", "E0401"]
     assert catalog.category("E0401").major.name.en == "emergencies"
     assert catalog.handling_limit("E0401", urgent=True) == Limit(1, TimeUnit.CLOCK_HOURS)
+
+
+def test_a_category_is_public_and_asks_nothing_unless_the_catalog_says_so() -> None:
+    records = _records()
+    records["category"][1].update(public=False, question=[_question(required=True)])
+
+    catalog = Catalog.from_records(records)
+
+    plain, asking = catalog.category("C0101"), catalog.category("E0401")
+    assert (plain.public, plain.questions) == (True, ())
+    assert asking.public is False
+    (question,) = asking.questions
+    assert (question.code, question.datatype, question.required) == (
+        "state",
+        Datatype.SINGLEVALUELIST,
+        True,
+    )
+    assert question.keys == ("missing", "broken") and question.hint is None
+
+
+def test_the_packaged_catalog_keeps_classes_about_people_from_the_public(
+    catalog: Catalog,
+) -> None:
+    hidden = {c.code for c in catalog.categories() if not c.public}
+    assert {"E0601", "E0704", "E0801", "E0802", "E0901"} <= hidden
+    assert {c.major.code for c in catalog.categories(Family.EVENT) if c.code in hidden} == {
+        "06",
+        "07",
+        "08",
+        "09",
+    }
+    assert catalog.category("E0101").public and catalog.category("C0101").public
+
+
+def test_the_packaged_catalog_asks_a_broken_covers_state_before_anything_else(
+    catalog: Catalog,
+) -> None:
+    for code in MANHOLE_COVERS:
+        first = catalog.category(code).questions[0]
+        assert (first.code, first.required) == ("cover_state", True)
+        assert first.keys == ("missing", "broken", "displaced")
 
 
 @pytest.mark.parametrize(
@@ -249,6 +306,45 @@ _BROKEN_RULES: list[tuple[Edit, str]] = [
     (lambda r: r.pop("version"), "catalog: 'version' must be non-empty text"),
     (lambda r: r.pop("urgent_tier"), "catalog: no [[urgent_tier]] entries"),
     (lambda r: r.update(categories=[]), "catalog: unknown section 'categories'"),
+    (lambda r: r.update(question=[]), "catalog: unknown section 'question'"),
+    (_set("category", 0, public="no"), "category C0101: field 'public' must be true or false"),
+    (_set("category", 0, question={}), "category C0101: field 'question' must be a list"),
+    (
+        _set("category", 0, question=[_question(datatype="list")]),
+        "category C0101: question state: datatype 'list' is not one of string, number",
+    ),
+    (
+        _set("category", 0, question=[_question(code="2nd")]),
+        "category C0101: question 2nd: code must be a letter",
+    ),
+    (
+        _set("category", 0, question=[_question(values=[])]),
+        "category C0101: question state: a singlevaluelist question needs its values",
+    ),
+    (
+        _set("category", 0, question=[_question(datatype="string")]),
+        "category C0101: question state: a string question takes no values",
+    ),
+    (
+        _set("category", 0, question=[_question(values=[_choice("a"), _choice("a")])]),
+        "category C0101: question state: a value key is given twice",
+    ),
+    (
+        _set("category", 0, question=[_question(values=[{"key": "a"}])]),
+        "category C0101: question state: value a: missing field 'name'",
+    ),
+    (
+        _set("category", 0, question=[_question(), _question()]),
+        "category C0101: question state is asked twice",
+    ),
+    (
+        _set("category", 0, question=[_question(asked="x")]),
+        "category C0101: question state: unknown field 'asked'",
+    ),
+    (
+        _set("category", 0, question=[_question(required="yes")]),
+        "category C0101: question state: field 'required' must be true or false",
+    ),
 ]
 
 
@@ -323,3 +419,80 @@ def test_a_file_breaking_a_rule_is_refused_naming_the_file_and_the_entry(tmp_pat
         load_catalog(path)
 
     assert str(refused.value) == f"{path}: category E0101: unknown department 'xyz'"
+
+
+# ── answers to the extra questions ──────────────────────────────────────────────────
+
+_ASKED = {
+    "category": [
+        {
+            **_category("C0101"),
+            "question": [
+                _question(required=True),
+                _question(code="kinds", datatype="multivaluelist"),
+                _question(code="pole", datatype="string", values=[]),
+                _question(code="notes", datatype="text", values=[]),
+                _question(code="depth", datatype="number", values=[]),
+                _question(code="since", datatype="datetime", values=[]),
+            ],
+        },
+        _category("E0401", "2 clock_hours", "A"),
+    ]
+}
+
+
+@pytest.fixture
+def asking() -> Catalog:
+    return Catalog.from_records({**_records(), **_ASKED})
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"state": ["missing"]},
+        {"kinds": ["missing", "broken"]},
+        {"pole": ["A-17"], "notes": ["one\nline or two"]},
+        {"depth": ["12.5"]},
+        {"depth": ["-3"]},
+        {"since": ["2026-03-09T22:30:00+08:00"]},
+        {"since": ["2026-03-09T14:30:00Z"]},
+        {},
+    ],
+)
+def test_answers_that_fit_the_questions_are_accepted(
+    asking: Catalog, answers: dict[str, list[str]]
+) -> None:
+    asking.category("C0101").check_answers(answers)
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"colour": ["red"]}, "category C0101 asks no question 'colour' (it asks: state, kinds"),
+        ({"state": ["stolen"]}, "question state: 'stolen' is not one of missing, broken"),
+        ({"state": ["missing", "broken"]}, "question state takes one value, not 2"),
+        ({"kinds": ["missing", "missing"]}, "question kinds: a choice is given twice"),
+        ({"state": []}, "question state: give a value"),
+        ({"pole": ["  "]}, "question pole: give a value, not blank text"),
+        ({"pole": ["A\n17"]}, "question pole takes one line"),
+        ({"pole": ["x" * 1001]}, "question pole: 1000 characters at most"),
+        ({"depth": ["deep"]}, "question depth takes a number, not 'deep'"),
+        ({"depth": ["nan"]}, "question depth takes a number"),
+        ({"depth": ["1_000"]}, "question depth takes a number"),
+        ({"since": ["2026-03-09T22:30:00"]}, "question since takes a date and time with its zone"),
+        ({"since": ["yesterday"]}, "question since takes a date and time"),
+    ],
+)
+def test_an_answer_the_questions_do_not_allow_is_refused_naming_the_question(
+    asking: Catalog, answers: dict[str, list[str]], message: str
+) -> None:
+    with pytest.raises(AnswerRefused) as refused:
+        asking.category("C0101").check_answers(answers)
+    assert str(refused.value).startswith(message)
+
+
+def test_a_required_question_left_open_is_named(asking: Catalog) -> None:
+    category = asking.category("C0101")
+    assert [q.code for q in category.unanswered({"kinds": ["broken"]})] == ["state"]
+    assert category.unanswered({"state": ["missing"]}) == ()
+    assert asking.category("E0401").unanswered({}) == ()

@@ -1,12 +1,15 @@
 """Settings come from the environment, optionally mirrored by a config file; a bad or
-unknown setting stops with a message naming it."""
+unknown setting stops with a message naming it. Logs come as text or JSON lines."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import orjson
 import pytest
 
+from infra.logs import JsonLines
 from infra.settings import Settings, SettingsInvalid
 
 
@@ -59,3 +62,17 @@ def test_a_flag_reads_the_usual_spellings(value: str, meant: bool) -> None:
 def test_a_bad_setting_is_refused_with_its_name(environ: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsInvalid, match=message):
         Settings.from_env(environ)
+
+
+@pytest.mark.parametrize(("name", "value"), [("VIEWS", "sometimes"), ("LOG_FORMAT", "xml")])
+def test_a_choice_outside_its_values_names_them(name: str, value: str) -> None:
+    with pytest.raises(SettingsInvalid, match=f"GRIDCENTER_{name} must be"):
+        Settings.from_env({f"GRIDCENTER_{name}": value})
+
+
+def test_json_logs_are_one_object_a_line_with_their_fields() -> None:
+    record = logging.LogRecord("gridcenter.workers", logging.INFO, "", 0, "took %s", ("x",), None)
+    record.views = ["case_board"]
+    line = orjson.loads(JsonLines().format(record))
+    assert line["message"] == "took x" and line["views"] == ["case_board"]
+    assert line["level"] == "info" and line["logger"] == "gridcenter.workers" and line["at"]

@@ -55,3 +55,15 @@ def test_an_extension_gives_a_new_deadline_to_warn_about(app: GridCenter, loop: 
     assert watch.run_once(second - timedelta(minutes=10)) == 1
     assert watch.run_once(second) == 1
     assert names_since(app, start) == ["DeadlineWarned", "CaseOverdue"]
+
+
+def test_two_watchers_record_each_overdue_once(app: GridCenter, loop: Loop) -> None:
+    number = loop.accepted()
+    deadline = app.case(number).deadline
+    assert deadline is not None
+    first, second = DeadlineWatch(app), DeadlineWatch(app)
+    second.catch_up()  # it knows the clock, not yet the other's mark
+    start = app.recorder.max_notification_id() or 0
+    assert first.run_once(deadline + timedelta(minutes=1)) == 1
+    assert second.run_once(deadline + timedelta(minutes=2)) == 0
+    assert names_since(app, start) == ["CaseOverdue"]

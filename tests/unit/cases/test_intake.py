@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from domain.cases import Channel, Stage
-from domain.catalog import UnknownCategory
+from domain.catalog import AnswerRefused, UnknownCategory
 from domain.errors import NotPermitted, OutsideDistrict, RuleBroken
 from domain.service import GridCenter
 from tests.fixtures import (
@@ -48,6 +50,34 @@ def test_grid_worker_reports_a_problem_located_in_their_grid(app: GridCenter, lo
     assert recorded.positions == (before + 1,)
 
 
+def test_a_report_keeps_its_address_and_its_answers_to_the_categorys_questions(
+    app: GridCenter, loop: Loop
+) -> None:
+    before = head(app)
+    app.report_case(
+        **GOOD_REPORT,
+        at=loop.tick(),
+        address=" 东华门街道多福巷社区 北口 ",
+        answers={"garbage_kind": ["household", "bulky"]},
+    )
+    (reported,) = events_since(app, before)
+    assert reported.address == "东华门街道多福巷社区 北口"
+    assert reported.answers == {"garbage_kind": ["household", "bulky"]}
+
+
+def test_a_report_recorded_before_addresses_and_answers_still_replays(
+    app: GridCenter, loop: Loop
+) -> None:
+    number = loop.reported()
+    stored = app.recorder.select_notifications(start=head(app), limit=1)[0]
+    state = {k: v for k, v in orjson.loads(stored.state).items() if k not in ("address", "answers")}
+    old = StoredEvent(
+        stored.originator_id, stored.originator_version, stored.topic, orjson.dumps(state)
+    )
+    case = app.mapper.to_domain_event(old).mutate(None)
+    assert case is not None and (case.number, case.address, case.answers) == (number, None, {})
+
+
 def test_case_numbers_count_up_from_one(loop: Loop) -> None:
     assert [loop.reported(), loop.reported(), loop.reported()] == [1, 2, 3]
 
@@ -72,9 +102,11 @@ GOOD_REPORT = {
         ({"component": COVER}, RuleBroken, "of class C0101, not of the reported category E0101"),
         ({"description": "  "}, RuleBroken, "needs a description"),
         ({"by": SANITATION}, NotPermitted, "may not report case"),
+        ({"answers": {"colour": ["red"]}}, AnswerRefused, "category E0101 asks no question"),
+        ({"answers": {"garbage_kind": ["glass"]}}, AnswerRefused, "'glass' is not one of"),
     ],
     ids=["outside", "unknown category", "other grid", "wrong channel", "component class",
-         "no description", "department"],
+         "no description", "department", "unknown question", "answer not a choice"],
 )  # fmt: skip
 def test_a_bad_report_is_refused_records_nothing_and_spends_no_number(
     app: GridCenter, loop: Loop, change: dict[str, object], error: type[Exception], message: str

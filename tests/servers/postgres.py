@@ -9,18 +9,16 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 from uuid import uuid4
 
 import psycopg
+
+from tests.servers.common import READY_TIMEOUT, ServerUnavailableError, _run, free_port
 
 SERVER_OPTIONS = (
     "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
@@ -29,12 +27,6 @@ SERVER_OPTIONS = (
 """Durability is pointless for a server whose data is thrown away; speed is not."""
 
 INITDB_ARGS = ("-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
-
-READY_TIMEOUT = 60.0
-
-
-class ServerUnavailableError(RuntimeError):
-    """The throwaway server could not be started; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -136,13 +128,6 @@ def _ensure_postgres_user() -> None:
         _run(["useradd", "--system", "--user-group", "--no-create-home", "postgres"])
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _wait_until_ready(server: PostgresServer) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     while True:
@@ -154,75 +139,3 @@ def _wait_until_ready(server: PostgresServer) -> None:
                 msg = f"the server on port {server.port} never accepted connections: {error}"
                 raise ServerUnavailableError(msg) from error
             time.sleep(0.1)
-
-
-def _run(command: list[str]) -> None:
-    shown = " ".join(command)
-    try:
-        done = subprocess.run(
-            command, check=False, capture_output=True, text=True, timeout=READY_TIMEOUT + 30
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise ServerUnavailableError(f"`{shown}` failed: {error}") from error
-    if done.returncode != 0:
-        output = (done.stdout + done.stderr).strip()
-        raise ServerUnavailableError(f"`{shown}` exited {done.returncode}:\n{output}")
-
-
-@dataclass
-class ApiServer:
-    """`gridcenter serve` in a process of its own, on a free local port."""
-
-    process: subprocess.Popen[bytes]
-    port: int
-    log: IO[bytes]  # what it printed
-    token: str = ""  # the bearer token tests send by default
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}/graphql"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/graphql"
-
-    def said(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
-
-
-def start_api(database_url: str, port: int | None = None, **settings: str) -> ApiServer:
-    """Serve the store at `database_url` (on `port`, or a free one); returns once /healthz
-    answers."""
-    port = port or free_port()
-    env = {
-        **os.environ,
-        "GRIDCENTER_DATABASE_URL": database_url,
-        **{f"GRIDCENTER_{k.upper()}": v for k, v in settings.items()},
-    }
-    command = [str(Path(sys.executable).parent / "gridcenter"), "serve", "--port", str(port)]
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop(); a pipe would fill up
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    server = ApiServer(process, port, log)
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            said = server.said()
-            log.close()
-            raise ServerUnavailableError(f"gridcenter serve exited: {said[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.stop()
-    raise ServerUnavailableError(f"gridcenter serve did not answer within {READY_TIMEOUT:g} s")

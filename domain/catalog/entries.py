@@ -1,4 +1,4 @@
-"""The case catalog: what a case may be about, who handles it and how fast.
+"""The case catalog's entries: departments, urgent tiers, major classes and categories.
 
 The catalog is data an admin edits, not code; this module models it and checks a whole
 edit up front, so a typo is refused when the catalog loads, not when a case is dispatched.
@@ -7,11 +7,13 @@ edit up front, so a typo is refused when the catalog loads, not when a case is d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from domain.catalog.bilingual import Name
+from domain.catalog.questions import CODE, Choice, Datatype, Question, check_answers, unanswered
 from domain.deadlines import Limit, TimeUnit
 from domain.errors import NotFound
 
@@ -19,17 +21,6 @@ from domain.errors import NotFound
 class Family(StrEnum):
     COMPONENT = "component"  # 部件: a thing on the street, e.g. a manhole cover
     EVENT = "event"  # 事件: something that happens, e.g. street vending
-
-
-@dataclass(frozen=True)
-class Name:
-    """Bilingual text: operators read Chinese, integrating apps often need English."""
-
-    zh: str
-    en: str
-
-    def __str__(self) -> str:
-        return f"{self.zh} ({self.en})"
 
 
 @dataclass(frozen=True)
@@ -66,6 +57,16 @@ class Category:
     department: str  # code of the default department; a dispatch may override it
     limit: Limit
     urgent_tier: str  # code of the tier whose limit applies when the case is urgent
+    public: bool = True  # false: about people; never offered to nor shown to the public
+    questions: tuple[Question, ...] = ()  # extra questions a report may answer, in order
+
+    def check_answers(self, answers: Mapping[str, Sequence[str]]) -> None:
+        """The answers are to this category's questions and fit them (AnswerRefused)."""
+        check_answers(self.code, self.questions, answers)
+
+    def unanswered(self, answers: Mapping[str, Sequence[str]]) -> tuple[Question, ...]:
+        """The required questions the answers leave open."""
+        return unanswered(self.questions, answers)
 
 
 class CatalogInvalid(ValueError):
@@ -165,9 +166,13 @@ _SECTIONS = {
             "department",
             "limit",
             "urgent_tier",
+            "public",
+            "question",
         }
     ),
 }
+_QUESTION_FIELDS = frozenset({"code", "datatype", "required", "description", "hint", "values"})
+_CHOICE_FIELDS = frozenset({"key", "name"})
 _CATEGORY_CODE = re.compile(r"([CE])(\d\d)(\d\d)")
 _MAJOR_CODE = re.compile(r"\d\d")
 _FAMILY_OF_LETTER = {"C": Family.COMPONENT, "E": Family.EVENT}
@@ -179,14 +184,21 @@ _HOURS_PER_UNIT = {TimeUnit.WORK_HOURS: 1, TimeUnit.CLOCK_HOURS: 1, TimeUnit.WOR
 class _Record:
     """One entry of the catalog file, read so that every complaint names it."""
 
-    def __init__(self, section: str, number: int, raw: object) -> None:
-        kind = section.replace("_", " ")
+    def __init__(
+        self,
+        section: str,
+        number: int,
+        raw: object,
+        fields: frozenset[str] | None = None,
+        within: str = "",
+    ) -> None:
+        kind = within + section.replace("_", " ")
         if not isinstance(raw, Mapping):
             raise CatalogInvalid(f"{kind} #{number}: expected a table of fields")
-        code = raw.get("code")
+        code = raw.get("code", raw.get("key"))
         self.label = f"{kind} {code}" if isinstance(code, str) and code else f"{kind} #{number}"
         self.raw: Mapping[str, object] = raw
-        unknown = sorted(set(raw) - _SECTIONS[section])
+        unknown = sorted(set(raw) - (_SECTIONS[section] if fields is None else fields))
         if unknown:
             raise self.invalid(f"unknown field {unknown[0]!r}")
 
@@ -203,6 +215,21 @@ class _Record:
         return Name(
             zh=self._text(table, "zh", f"{key}.zh"), en=self._text(table, "en", f"{key}.en")
         )
+
+    def optional_name(self, key: str) -> Name | None:
+        return None if self.raw.get(key) is None else self.name(key)
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.raw.get(key, default)
+        if not isinstance(value, bool):
+            raise self.invalid(f"field {key!r} must be true or false")
+        return value
+
+    def entries(self, key: str) -> list[object]:
+        value = self.raw.get(key, [])
+        if not isinstance(value, list):
+            raise self.invalid(f"field {key!r} must be a list of tables")
+        return value
 
     def limit(self) -> Limit:
         text = self.text("limit")
@@ -302,7 +329,58 @@ def _category(
         department=department,
         limit=limit,
         urgent_tier=tier_code,
+        public=record.flag("public", True),
+        questions=_questions(record),
     )
+
+
+def _questions(category: _Record) -> tuple[Question, ...]:
+    within = f"{category.label}: "
+    questions = [
+        _question(_Record("question", n, raw, _QUESTION_FIELDS, within))
+        for n, raw in enumerate(category.entries("question"), start=1)
+    ]
+    codes = [q.code for q in questions]
+    twice = sorted({c for c in codes if codes.count(c) > 1})
+    if twice:
+        raise category.invalid(f"question {twice[0]} is asked twice")
+    return tuple(questions)
+
+
+def _question(record: _Record) -> Question:
+    code, datatype = record.text("code"), record.text("datatype")
+    if not CODE.fullmatch(code):
+        raise record.invalid("code must be a letter, then letters, digits or _ (40 at most)")
+    if datatype not in {d.value for d in Datatype}:
+        raise record.invalid(f"datatype {datatype!r} is not one of {', '.join(Datatype)}")
+    kind = Datatype(datatype)
+    within = f"{record.label}: "
+    choices = tuple(
+        _choice(_Record("value", n, raw, _CHOICE_FIELDS, within))
+        for n, raw in enumerate(record.entries("values"), start=1)
+    )
+    if kind.is_list and not choices:
+        raise record.invalid(f"a {kind} question needs its values")
+    if choices and not kind.is_list:
+        raise record.invalid(f"a {kind} question takes no values")
+    keys = [c.key for c in choices]
+    if len(set(keys)) != len(keys):
+        raise record.invalid("a value key is given twice")
+    return Question(
+        code=code,
+        datatype=kind,
+        required=record.flag("required", False),
+        description=record.name("description"),
+        hint=record.optional_name("hint"),
+        choices=choices,
+    )
+
+
+def _choice(record: _Record) -> Choice:
+    key = record.text("key")
+    if not CODE.fullmatch(key):
+        raise record.invalid("key must be a letter, then letters, digits or _ (40 at most)")
+    return Choice(key=key, name=record.name("name"))
 
 
 def _hours(limit: Limit) -> int:

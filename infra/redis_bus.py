@@ -1,0 +1,137 @@
+"""The bus between processes: notices go to this process's listeners at once and to
+every other process over Redis pub/sub. Redis is only a messenger: a notice that cannot
+be sent is counted and dropped, and a process that misses notices (Redis restarted, a
+slow link) finds out from the positions they carry and catches up from the database.
+The listening thread reconnects by itself."""
+
+from __future__ import annotations
+
+import logging
+from queue import Empty, Full, Queue
+from threading import Event, Thread
+from typing import Any
+from uuid import uuid4
+
+import orjson
+import redis
+
+from infra.metrics import NOTICES_DROPPED, NOTICES_RECEIVED
+from projections.bus import Bus, EventsRecorded, Notice, ViewChanged
+
+CHANNEL = "gridcenter:notices"
+OUTBOX = 10_000
+"""Notices waiting to go to Redis at most; more are dropped."""
+RETRY = (0.2, 0.5, 1.0, 2.0, 5.0)
+"""Seconds between attempts to listen again, growing to the last."""
+log = logging.getLogger("gridcenter.bus")
+
+
+class RedisBus(Bus):
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.node = uuid4().hex[:12]
+        """Our own notices come back from Redis: they are known by this and dropped."""
+        self.connected = Event()
+        self._client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        self._stop = Event()
+        self._outbox: Queue[bytes] = Queue(OUTBOX)
+        self._thread = Thread(target=self._listen, name="redis bus", daemon=True)
+        self._sender = Thread(target=self._send, name="redis bus sender", daemon=True)
+        self._thread.start()
+        self._sender.start()
+
+    def publish(self, notice: Notice) -> None:
+        """Deliver here, and queue for Redis: the publisher (a projection runner, a
+        command) never waits for Redis, which may be slow or gone."""
+        self.deliver(notice)
+        try:
+            self._outbox.put_nowait(encode(notice, self.node))
+        except Full:
+            NOTICES_DROPPED.labels("redis").inc()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._outbox.put(b"")  # wakes the sender
+        for thread in (self._thread, self._sender):
+            thread.join(timeout=10)
+        self._client.close()
+
+    def _send(self) -> None:
+        """Send what is queued, in one round trip; while Redis is gone, drop it."""
+        while not self._stop.is_set():
+            batch = [self._outbox.get()]
+            while len(batch) < OUTBOX:
+                try:
+                    batch.append(self._outbox.get_nowait())
+                except Empty:
+                    break
+            batch = [message for message in batch if message]
+            try:
+                with self._client.pipeline(transaction=False) as pipe:
+                    for message in batch:
+                        pipe.publish(CHANNEL, message)
+                    pipe.execute()
+            except (redis.RedisError, OSError) as error:
+                NOTICES_DROPPED.labels("redis").inc(len(batch))
+                log.warning(
+                    "%d notices not sent over Redis (readers catch up): %s", len(batch), error
+                )
+                self._stop.wait(0.5)
+
+    def _listen(self) -> None:
+        attempt = 0
+        while not self._stop.is_set():
+            try:
+                with self._client.pubsub(  # type: ignore[no-untyped-call]
+                    ignore_subscribe_messages=True
+                ) as pubsub:
+                    pubsub.subscribe(CHANNEL)
+                    self.connected.set()
+                    attempt = 0
+                    while not self._stop.is_set():
+                        message = pubsub.get_message(timeout=1.0)
+                        if message is not None:
+                            self._received(message["data"])
+            except (redis.RedisError, OSError) as error:
+                if self.connected.is_set():
+                    log.warning("lost Redis, listening again: %s", error)
+                self.connected.clear()
+            self._stop.wait(RETRY[min(attempt, len(RETRY) - 1)])
+            attempt += 1
+
+    def _received(self, data: bytes) -> None:
+        node, notice = decode(data)
+        if node != self.node:
+            NOTICES_RECEIVED.inc()
+            self.deliver(notice)
+
+
+def encode(notice: Notice, node: str) -> bytes:
+    if isinstance(notice, EventsRecorded):
+        return orjson.dumps({"node": node, "events": notice.position})
+    keys = None if notice.keys is None else sorted(notice.keys)
+    return orjson.dumps(
+        {
+            "node": node,
+            "view": notice.view,
+            "keys": keys,
+            "position": notice.position,
+            "after": notice.after,
+        }
+    )
+
+
+def decode(data: bytes) -> tuple[str, Notice]:
+    found: dict[str, Any] = orjson.loads(data)
+    if "events" in found:
+        return found["node"], EventsRecorded(int(found["events"]))
+    keys = found["keys"]
+    notice = ViewChanged(
+        found["view"], None if keys is None else frozenset(keys), found["position"], found["after"]
+    )
+    return found["node"], notice
+
+
+def open_bus(redis_url: str | None) -> Bus:
+    """The bus of the settings: over Redis when one is configured, else in-process."""
+    return RedisBus(redis_url) if redis_url else Bus()

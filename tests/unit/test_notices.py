@@ -1,0 +1,74 @@
+"""Notices between processes: they cross Redis as they were published, and a node that
+missed some finds out by position and tells its listeners what to read again."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from api import notices as hub
+from domain.service import GridCenter
+from infra.redis_bus import decode, encode
+from projections import VIEWS, case_board, grid_status
+from projections.bus import Bus, EventsRecorded, ViewChanged
+from projections.runner import ProjectionRunner
+from projections.store.memory import MemoryViewStore
+from tests.fixtures import Loop, head
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        ViewChanged("case_board", frozenset({"a1", "b2"}), 42, 40),
+        ViewChanged("grid_status", None, 42, 7),
+        EventsRecorded(99),
+    ],
+)
+def test_a_notice_crosses_redis_as_it_was_published(notice: ViewChanged | EventsRecorded) -> None:
+    assert decode(encode(notice, "node-1")) == ("node-1", notice)
+
+
+def test_a_notice_after_a_gap_comes_after_one_naming_the_cases_of_the_gap(
+    app: GridCenter, loop: Loop
+) -> None:
+    missed = loop.reported()
+    gap = head(app)
+    heard = loop.reported()
+
+    async def listen() -> list[ViewChanged]:
+        bus = Bus()
+        notices = hub.Notices(bus, asyncio.get_running_loop(), MemoryViewStore(), app.recorder)
+        got: list[ViewChanged] = []
+        async with notices.listening(case_board.name) as incoming:
+            bus.publish(ViewChanged(case_board.name, frozenset({"x"}), head(app), gap))
+            async for notice in incoming:
+                got.append(notice)
+                if len(got) == 2:
+                    break
+        notices.close()
+        return got
+
+    got = asyncio.run(asyncio.wait_for(listen(), 10))
+    assert [(n.after, n.position) for n in got] == [(gap, head(app)), (0, gap)]
+    assert got[1].keys == {app.case(missed).id.hex} and heard
+
+
+def test_a_view_that_moved_without_a_notice_is_read_again_whole(
+    app: GridCenter, loop: Loop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hub, "GAP_CHECK", 0.05)
+    store = MemoryViewStore()
+    store.prepare(VIEWS)
+
+    async def listen() -> ViewChanged:
+        notices = hub.Notices(Bus(), asyncio.get_running_loop(), store, app.recorder)
+        async with notices.listening(grid_status.name) as incoming:
+            loop.reported()
+            await asyncio.to_thread(ProjectionRunner(app.recorder, store, VIEWS).catch_up)
+            notice = await anext(incoming)  # no bus carried one: the hub found the move
+        notices.close()
+        return notice
+
+    notice = asyncio.run(asyncio.wait_for(listen(), 10))
+    assert (notice.keys, notice.position) == (None, head(app))
