@@ -105,6 +105,7 @@ def test_hovering_a_grid_shows_its_code_worker_and_counts(page: Page, server: Ap
     found = query(server, "{ grids { code open overdue worker } }")["grids"]
     grid = max(found, key=lambda g: (g["open"], g["code"]))
     point = page.evaluate("(c) => window.gridcenter.pointOf(c)", grid["code"])
+    assert point, f"no spot of grid {grid['code']} is free of markers and controls"
     page.mouse.move(point["x"], point["y"])
     tip = page.locator(".leaflet-tooltip.grid-tip")
     expect(tip).to_contain_text(grid["code"])

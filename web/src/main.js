@@ -73,14 +73,8 @@ const hooks = (window.gridcenter = {
   colours: LEVEL_COLOURS,
   markers: () => map?.markers.size ?? 0,
   components: () => map?.componentCount ?? 0,
-  /** Where a grid's centre is on the screen (page pixels), for hovering it. */
-  pointOf: (code) => {
-    const layer = map?.layers.get(code);
-    if (!layer) return null;
-    const p = map.map.latLngToContainerPoint(layer.getCenter());
-    const box = map.map.getContainer().getBoundingClientRect();
-    return { x: box.left + p.x, y: box.top + p.y };
-  },
+  /** A spot of a grid on the screen (page pixels) that no marker or panel covers, for hovering it. */
+  pointOf: (code) => map?.openSpot(code) ?? null,
   feedSize: () => feed?.items.length ?? 0,
   timings: {},
 });

@@ -178,6 +178,38 @@ export class GridMap {
     this.refreshComponents();
   }
 
+  /** Where the pointer can rest on a grid: inside its outline and on the map's canvas,
+   * not under a marker, a cluster or a control — the centre first, then a widening scan. */
+  openSpot(code) {
+    const layer = this.layers.get(code);
+    if (!layer) return null;
+    let ring = layer.getLatLngs();
+    while (!L.LineUtil.isFlat(ring)) ring = ring[0];
+    const outline = ring.map((ll) => this.map.latLngToContainerPoint(ll));
+    const box = this.map.getContainer().getBoundingClientRect();
+    const bounds = L.bounds(outline);
+    const centre = this.map.latLngToContainerPoint(layer.getCenter());
+    const candidates = [centre];
+    const steps = 12;
+    for (let i = 1; i < steps; i++) {
+      for (let j = 1; j < steps; j++) {
+        candidates.push(L.point(
+          bounds.min.x + ((bounds.max.x - bounds.min.x) * i) / steps,
+          bounds.min.y + ((bounds.max.y - bounds.min.y) * j) / steps,
+        ));
+      }
+    }
+    candidates.sort((a, b) => a.distanceTo(centre) - b.distanceTo(centre));
+    const pane = this.map.getPanes().overlayPane;
+    for (const p of candidates) {
+      const x = box.left + p.x;
+      const y = box.top + p.y;
+      const top = document.elementFromPoint(x, y);
+      if (inside(p, outline) && top?.tagName === "CANVAS" && pane.contains(top)) return { x, y };
+    }
+    return null;
+  }
+
   tooltip(code) {
     const status = this.status.get(code);
     const layer = this.layers.get(code);
@@ -345,4 +377,15 @@ function markerTip(data) {
   return `<div class="tip"><div class="tip-head"><b>#${data.number}</b> ${escape(stageName(data.stage))}</div>
     <div class="tip-sub">${escape(data.categoryName ?? data.category)} · ${escape(channelName(data.channel))}</div>
     ${flags ? `<div class="tip-sub alarm-text">${flags}</div>` : ""}</div>`;
+}
+
+/** Ray casting: whether a point lies inside a closed outline (screen pixels). */
+function inside(p, outline) {
+  let within = false;
+  for (let i = 0, j = outline.length - 1; i < outline.length; j = i++) {
+    const a = outline[i];
+    const b = outline[j];
+    if (a.y > p.y !== b.y > p.y && p.x < ((b.x - a.x) * (p.y - a.y)) / (b.y - a.y) + a.x) within = !within;
+  }
+  return within;
 }
