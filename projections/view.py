@@ -122,26 +122,31 @@ class Rows:
         return None if self._source is None else self._source.fetch(table, key)
 
     def put(self, table: Table, row: Any) -> None:
-        self._written(table.name)[table.key_of(row)] = row
+        key = table.key_of(row)
+        self._written(table.name)[key] = row
+        self._replaced(table.name, key)
 
     def delete(self, table: Table, key: Key) -> None:
         self._written(table.name)[key] = None
+        self._replaced(table.name, key)
 
-    def edit(self, table: Table, key: Key, make: Callable[[], Any]) -> Any:
+    def edit(self, table: Table, key: Key, make: Callable[..., Any], *args: Any) -> Any:
         """A working copy of a row that this batch alone holds and may change in place:
-        its dict fields are copies, and it is the row committed. `make()` gives the row
-        when there is none. Counters use it: a rebuild then copies a counter row once,
+        its dict fields are copies, and it is the row committed. `make(*args)` gives the
+        row when there is none. Counters use it: a rebuild then copies a counter row once,
         not once for every event that counts in it."""
-        written = self._written(table.name)
         copies = self._copies.get(table.name)
         if copies is None:
             copies = self._copies[table.name] = {}
+        else:
+            row = copies.get(key)
+            if row is not None:
+                return row  # still the batch's own copy: a put or delete drops it
+        written = self._written(table.name)
         row = written.get(key, _ABSENT)
-        if row is not _ABSENT and row is not None and copies.get(key) is row:
-            return row  # still the batch's own copy: no put or delete replaced it
         if row is _ABSENT:
             row = None if self._source is None else self._source.fetch(table, key)
-        row = make() if row is None else _working_copy(row)
+        row = make(*args) if row is None else _working_copy(row)
         written[key] = copies[key] = row
         return row
 
@@ -158,6 +163,7 @@ class Rows:
         if row is _ABSENT:
             row = None if self._source is None else self._source.fetch(table, key)
         written[key] = evolve(row, record)
+        self._replaced(table.name, key)
 
     def tell(self, view: str, key: Any) -> None:
         """Name a key that changed, for the view-changed notice after the commit."""
@@ -172,6 +178,12 @@ class Rows:
         if written is None:
             written = self.changed[table_name] = {}
         return written
+
+    def _replaced(self, table_name: str, key: Key) -> None:
+        """A row written whole is no longer a working copy that `edit` may hand out."""
+        copies = self._copies.get(table_name)
+        if copies:
+            copies.pop(key, None)
 
 
 _ABSENT: Any = object()

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, partial
+from functools import cache
 
 from domain.visits import Tag, is_key_household, visits_due_a_year
 from projections.periods import quarter
@@ -35,7 +35,7 @@ from projections.store import Page, ViewStore, Where
 from projections.view import Rows, Table
 
 name = "visit_coverage"
-version = 1
+version = 2
 
 ALL, KEY = "all", "key"
 """Pseudo-tags: every household, and the key households (重点户)."""
@@ -141,7 +141,7 @@ def _visits(rows: Rows, record: Record) -> VisitsRow | None:
 def _add_due(rows: Rows, grid: str, tags: tuple[str, ...], sign: int) -> None:
     """A household coming (+1) or going (-1): the grid's households and dues by tag."""
     _, groups, due = _profile(tags)
-    row: GridRow = rows.edit(grids, (grid,), partial(GridRow, grid, {}, {}))
+    row: GridRow = rows.edit(grids, (grid,), _new_grid, grid)
     counts, owed = row.households, row.due
     for tag in groups:
         counts[tag] = counts.get(tag, 0) + sign
@@ -166,13 +166,21 @@ def _count(
 ) -> None:
     if not change:
         return
-    done = rows.edit(table, key, partial(QuarterRow, key[0], key[1], {})).done
+    done = rows.edit(table, key, _new_quarter, key).done
     for tag in groups:
         done[tag] = done.get(tag, 0) + change
         if not done[tag]:
             del done[tag]
     if not done:
         rows.delete(table, key)
+
+
+def _new_grid(grid: str) -> GridRow:
+    return GridRow(grid, {}, {})
+
+
+def _new_quarter(key: tuple[str, str]) -> QuarterRow:
+    return QuarterRow(*key, {})
 
 
 # Reading ------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import NamedTuple
 
 from projections.periods import local_day
@@ -148,7 +148,7 @@ def count(rows: Rows, found: Counted, sign: int = 1) -> None:
 def _tally(rows: Rows, key: tuple[str, str, str], moved: dict[str, int]) -> None:
     """Write one tally; a tally whose counters all come back to 0 goes (and comes back as
     a new row if a later event counts in it again)."""
-    counts = rows.edit(tallies, key, partial(_blank, key)).counts
+    counts = rows.edit(tallies, key, _blank, key).counts
     add(counts, moved)
     if not counts:
         rows.delete(tallies, key)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from projections.records import Record
@@ -102,7 +101,7 @@ def apply(record: Record, rows: Rows) -> None:
 
 def _grid(rows: Rows, code: str) -> GridRow:
     """The grid's working copy, to change in place; a grid not seen yet starts empty."""
-    grid: GridRow = rows.edit(grid_rows, (code,), partial(GridRow, code))
+    grid: GridRow = rows.edit(grid_rows, (code,), GridRow, code)
     return grid
 
 

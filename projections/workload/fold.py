@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
 
 from domain.cases import Channel
@@ -220,7 +220,7 @@ def _handled(row: CaseRow, sign: int) -> dict[str, int]:
 
 def _tally(rows: Rows, table: Table, key: Key, **amounts: int) -> None:
     """Add to a day's counters; a tally whose counters all come back to 0 goes."""
-    row = rows.edit(table, key, partial(table.make, key))
+    row = rows.edit(table, key, table.make, key)
     for counter, n in amounts.items():
         setattr(row, counter, getattr(row, counter) + n)
     if not any(table.values(row)[len(key) :]):
