@@ -15,17 +15,16 @@ Rules:
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 
 from projections.periods import month as month_of
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table
+from projections.view import Rows, Table, changed
 
 name = "monthly_analysis"
-version = 1
+version = 2
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -96,7 +95,7 @@ def evolve(row: ReportRow | None, record: Record) -> ReportRow | None:
     if row is None:
         return None  # a case this view never saw reported: nothing to count
     if record.name == "CaseFiled":
-        return dataclasses.replace(row, category=record["category"])
+        return changed(row, category=record["category"])
     return row
 
 
