@@ -102,8 +102,9 @@ def counted(
     day: str, counts: dict[str, int], grid: str, subject: str, code: str | None
 ) -> Counted | None:
     """The counts of one day for a grid and for one other subject, a department or a grid
-    worker (a code None is nobody)."""
-    moved = {counter: n for counter, n in counts.items() if n}
+    worker (a code None is nobody). `counts` is kept as it is if none of them is 0: a
+    part gives a dict of its own, and counting only reads it."""
+    moved = counts if 0 not in counts.values() else {c: n for c, n in counts.items() if n}
     if not moved:
         return None
     return Counted(
@@ -121,7 +122,7 @@ def recount(rows: Rows, before: Counted | None, after: Counted | None) -> None:
         count(rows, before, -1)
     elif before.day == after.day and before.whom == after.whom:
         moved = dict(after.moved)
-        add(moved, {counter: -n for counter, n in before.moved.items()})
+        add(moved, before.moved, -1)
         if moved:
             count(rows, Counted(after.day, moved, after.whom))
     else:  # another day or someone else: net what the two share
@@ -129,27 +130,24 @@ def recount(rows: Rows, before: Counted | None, after: Counted | None) -> None:
         for subject, code in before.whom:
             net[(subject, code, before.day)] = {c: -n for c, n in before.moved.items()}
         for subject, code in after.whom:
-            change = net.setdefault((subject, code, after.day), {})
-            add(change, after.moved)
+            add(net.setdefault((subject, code, after.day), {}), after.moved)
         for key, change in net.items():
             if change:
-                _tally(rows, key, change)
+                _tally(rows, key, change, 1)
 
 
 def count(rows: Rows, found: Counted, sign: int = 1) -> None:
     """Add what `found` counts (or take it back, sign -1) in the tallies it names."""
     day, moved = found.day, found.moved
-    if sign < 0:
-        moved = {counter: -n for counter, n in moved.items()}
     for subject, code in found.whom:
-        _tally(rows, (subject, code, day), moved)
+        _tally(rows, (subject, code, day), moved, sign)
 
 
-def _tally(rows: Rows, key: tuple[str, str, str], moved: dict[str, int]) -> None:
+def _tally(rows: Rows, key: tuple[str, str, str], moved: dict[str, int], sign: int) -> None:
     """Write one tally; a tally whose counters all come back to 0 goes (and comes back as
     a new row if a later event counts in it again)."""
     counts = rows.edit(tallies, key, _blank, key).counts
-    add(counts, moved)
+    add(counts, moved, sign)
     if not counts:
         rows.delete(tallies, key)
     if rows.notices:
@@ -160,10 +158,10 @@ def _blank(key: tuple[str, str, str]) -> Tally:
     return Tally(*key, {})
 
 
-def add(counts: dict[str, int], moved: dict[str, int]) -> None:
-    """Add counter changes in place; a counter that comes to 0 goes."""
+def add(counts: dict[str, int], moved: dict[str, int], sign: int = 1) -> None:
+    """Add counter changes in place (or take them off, sign -1); a counter at 0 goes."""
     for counter, n in moved.items():
-        total = counts.get(counter, 0) + n
+        total = counts.get(counter, 0) + sign * n
         if total:
             counts[counter] = total
         else:
