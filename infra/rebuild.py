@@ -56,7 +56,8 @@ class Rebuilder:
         self.groups = balance(chosen, self._counts(), self._costs, self.workers)
         done = list(self._pool.map(_rebuild, self.groups))
         self._costs.learn([effort for _, effort in done])
-        self.runner.positions = self.runner.store.prepare(self.runner.views)
+        for group, (head, _) in zip(self.groups, done, strict=True):
+            self.runner.rebuilt(group, head)
         return min(head for head, _ in done)
 
     def close(self) -> None:

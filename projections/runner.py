@@ -98,6 +98,13 @@ class ProjectionRunner:
         self._cache.clear()
         return head
 
+    def rebuilt(self, names: Iterable[str], head: int) -> None:
+        """The named views were rebuilt up to `head` by another runner (a rebuild's worker
+        process): carry on from there, forgetting the rows this one had read of them."""
+        for name in names:
+            self.positions[name] = head
+        self._cache.clear()
+
     # Batches ---------------------------------------------------------------------------------
 
     def _commit(self, stored: Sequence[StoredRow], reached: int) -> None:
