@@ -3,9 +3,10 @@ rebuilt side by side in worker processes, each reading only the events its views
 The workers outlive one rebuild, like a projection service would: starting a Python
 process with the application costs seconds.
 
-Groups are chosen to finish together. A group costs the reading of every event any of
-its views reads (once, however many of them read it) plus each view's folding and
-storing. Folding costs differ tenfold between views, so they are those the rebuilds
+Groups are chosen to finish together. A group costs a walk through the log (the
+database reads all of it to find the events of the group's topics), the reading of every
+event any of its views reads (once, however many of them read it), and each view's
+folding and storing. Folding costs differ tenfold between views, so they are those the rebuilds
 measured (averaged with the ones before, as a busy machine makes one measure noisy);
 before any, folding an event is taken to cost as much as reading it. The log's events
 are counted by topic once; then the counts are those the last rebuild read, since
@@ -86,21 +87,26 @@ class Rebuilder:
 
 
 class Costs:
-    """Seconds to read one event, each view's seconds of folding and storing, and the
-    events of each topic, as measured."""
+    """Seconds to read one event and to scan the log once, each view's seconds of folding
+    and storing, and the events of each topic, as measured."""
 
     def __init__(self) -> None:
         self.read: float | None = None
+        self.scan: float | None = None
+        """What a group's reading costs however few events it reads: the database walks
+        the whole log to find the events of its topics."""
         self.fold: dict[str, float] = {}
         self.topics: dict[str, int] = {}
 
     def learn(self, efforts: Sequence[Effort]) -> None:
         """What the groups of a rebuild cost, averaged with what was known; how many events
         of each topic they read (each group reads all the events of its topics)."""
-        read = sum(e.seconds - sum(e.views.values()) for e in efforts)
-        events = sum(e.events for e in efforts)
-        if events:
-            self.read = _averaged(self.read, max(read, 0.0) / events)
+        reading = [(e.events, e.seconds - sum(e.views.values())) for e in efforts if e.events]
+        if reading:
+            read, scan = _fitted(reading)
+            self.read = _averaged(self.read, read)
+            if scan is not None:
+                self.scan = _averaged(self.scan, scan)
         for effort in efforts:
             for name, seconds in effort.views.items():
                 self.fold[name] = _averaged(self.fold.get(name), seconds)
@@ -110,13 +116,29 @@ class Costs:
     def of(self, views: Sequence[View], counts: Mapping[str, int]) -> float:
         read = self.read or 1.0
         events = {name for view in views for name in view.events}
-        reading = read * sum(counts.get(name, 0) for name in events)
+        reading = (self.scan or 0.0) + read * sum(counts.get(name, 0) for name in events)
         return reading + sum(self._folding(view, counts, read) for view in views)
 
     def _folding(self, view: View, counts: Mapping[str, int], read: float) -> float:
         if self.read is not None and view.name in self.fold:
             return self.fold[view.name]
         return read * sum(counts.get(name, 0) for name in view.events)
+
+
+def _fitted(reading: Sequence[tuple[int, float]]) -> tuple[float, float | None]:
+    """Seconds an event and seconds a scan, from groups' (events read, seconds reading):
+    the line through them, when groups that read different numbers of events tell the two
+    apart; else every second is put on the events, and the scan is not known."""
+    events = sum(n for n, _ in reading)
+    seconds = max(sum(t for _, t in reading), 0.0)
+    mean_n, mean_t = events / len(reading), seconds / len(reading)
+    spread = sum((n - mean_n) ** 2 for n, _ in reading)
+    if spread:
+        read = sum((n - mean_n) * (t - mean_t) for n, t in reading) / spread
+        scan = mean_t - read * mean_n
+        if read > 0 and scan >= 0:
+            return read, scan
+    return seconds / events, None
 
 
 def _averaged(known: float | None, measured: float) -> float:
