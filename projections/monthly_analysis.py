@@ -23,7 +23,7 @@ from projections.store import Page, ViewStore, Where
 from projections.view import Rows, Table, changed
 
 name = "monthly_analysis"
-version = 3
+version = 2
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
