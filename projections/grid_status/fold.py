@@ -171,15 +171,21 @@ def _counted(row: CaseRow | None) -> tuple[str, bool] | None:
 def _recount(
     grid: GridRow, before: tuple[str, bool] | None, after: tuple[str, bool] | None
 ) -> None:
-    """Move a case's count in its grid's working copy."""
+    """Move a case's count in its grid's working copy: out of where it counted, into where
+    it counts now."""
     stages = grid.stages
-    for counted, sign in ((before, -1), (after, 1)):
-        if counted is not None:
-            stage, is_urgent = counted
-            stages[stage] = stages.get(stage, 0) + sign
-            if not stages[stage]:
-                del stages[stage]
-            grid.urgent += sign * is_urgent
+    if before is not None:
+        stage, urgent = before
+        left = stages.get(stage, 0) - 1
+        if left:
+            stages[stage] = left
+        else:
+            del stages[stage]
+        grid.urgent -= urgent
+    if after is not None:
+        stage, urgent = after
+        stages[stage] = stages.get(stage, 0) + 1
+        grid.urgent += urgent
 
 
 def latest(known: datetime | None, at: datetime) -> datetime:
