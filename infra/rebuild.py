@@ -3,10 +3,14 @@ rebuilt side by side in worker processes, each reading only the events its views
 The workers outlive one rebuild, like a projection service would: starting a Python
 process with the application costs seconds.
 
-Groups are chosen to finish together. A group costs the reading of every event any of
-its views reads (once, however many of them read it) plus each view's folding. Folding
-costs differ tenfold between views, so they are those the last rebuild measured;
-before any, folding an event is taken to cost as much as reading it."""
+Groups are chosen to finish together. A group costs a walk through the log (the
+database reads all of it to find the events of the group's topics), the reading of every
+event any of its views reads (once, however many of them read it), and each view's
+folding and storing. Folding costs differ tenfold between views, so they are those the rebuilds
+measured (averaged with the ones before, as a busy machine makes one measure noisy);
+before any, folding an event is taken to cost as much as reading it. The log's events
+are counted by topic once; then the counts are those the last rebuild read, since
+counting them in the log is a scan of its own on the way of every rebuild."""
 
 from __future__ import annotations
 
@@ -48,12 +52,13 @@ class Rebuilder:
         chosen = [v for v in self.runner.views if names is None or v.name in names]
         if self._pool is None or len(chosen) < 2:
             head = self.runner.rebuild([v.name for v in chosen])
-            self._learn([self.runner.effort])
+            self._costs.learn([self.runner.effort])
             return head
         self.groups = balance(chosen, self._counts(), self._costs, self.workers)
         done = list(self._pool.map(_rebuild, self.groups))
-        self._learn([effort for _, effort in done])
-        self.runner.positions = self.runner.store.prepare(self.runner.views)
+        self._costs.learn([effort for _, effort in done])
+        for group, (head, _) in zip(self.groups, done, strict=True):
+            self.runner.rebuilt(group, head)
         return min(head for head, _ in done)
 
     def close(self) -> None:
@@ -72,38 +77,72 @@ class Rebuilder:
         self.close()
 
     def _counts(self) -> dict[str, int]:
-        """Events in the log by public name."""
+        """Events by public name: as the rebuilds read them, or else as the log counts them."""
+        if not self._costs.topics:
+            self._costs.topics = self.log.count_topics()
         counts: dict[str, int] = {}
-        for topic, count in self.log.count_topics().items():
+        for topic, count in self._costs.topics.items():
             counts[name_of(topic)] = counts.get(name_of(topic), 0) + count
         return counts
 
-    def _learn(self, efforts: Sequence[Effort]) -> None:
-        read = sum(e.seconds - sum(e.views.values()) for e in efforts)
-        events = sum(e.events for e in efforts)
-        if events:
-            self._costs.read = max(read, 0.0) / events
-        for effort in efforts:
-            self._costs.fold.update(effort.views)
-
 
 class Costs:
-    """Seconds to read one event, and each view's seconds of folding, as last measured."""
+    """Seconds to read one event and to scan the log once, each view's seconds of folding
+    and storing, and the events of each topic, as measured."""
 
     def __init__(self) -> None:
         self.read: float | None = None
+        self.scan: float | None = None
+        """What a group's reading costs however few events it reads: the database walks
+        the whole log to find the events of its topics."""
         self.fold: dict[str, float] = {}
+        self.topics: dict[str, int] = {}
+
+    def learn(self, efforts: Sequence[Effort]) -> None:
+        """What the groups of a rebuild cost, averaged with what was known; how many events
+        of each topic they read (each group reads all the events of its topics)."""
+        reading = [(e.events, e.seconds - sum(e.views.values())) for e in efforts if e.events]
+        if reading:
+            read, scan = _fitted(reading)
+            self.read = _averaged(self.read, read)
+            if scan is not None:
+                self.scan = _averaged(self.scan, scan)
+        for effort in efforts:
+            for name, seconds in effort.views.items():
+                self.fold[name] = _averaged(self.fold.get(name), seconds)
+            if self.topics:  # known for every topic once the log was counted
+                self.topics.update(effort.topics)
 
     def of(self, views: Sequence[View], counts: Mapping[str, int]) -> float:
         read = self.read or 1.0
         events = {name for view in views for name in view.events}
-        reading = read * sum(counts.get(name, 0) for name in events)
+        reading = (self.scan or 0.0) + read * sum(counts.get(name, 0) for name in events)
         return reading + sum(self._folding(view, counts, read) for view in views)
 
     def _folding(self, view: View, counts: Mapping[str, int], read: float) -> float:
         if self.read is not None and view.name in self.fold:
             return self.fold[view.name]
         return read * sum(counts.get(name, 0) for name in view.events)
+
+
+def _fitted(reading: Sequence[tuple[int, float]]) -> tuple[float, float | None]:
+    """Seconds an event and seconds a scan, from groups' (events read, seconds reading):
+    the line through them, when groups that read different numbers of events tell the two
+    apart; else every second is put on the events, and the scan is not known."""
+    events = sum(n for n, _ in reading)
+    seconds = max(sum(t for _, t in reading), 0.0)
+    mean_n, mean_t = events / len(reading), seconds / len(reading)
+    spread = sum((n - mean_n) ** 2 for n, _ in reading)
+    if spread:
+        read = sum((n - mean_n) * (t - mean_t) for n, t in reading) / spread
+        scan = mean_t - read * mean_n
+        if read > 0 and scan >= 0:
+            return read, scan
+    return seconds / events, None
+
+
+def _averaged(known: float | None, measured: float) -> float:
+    return measured if known is None else (known + measured) / 2
 
 
 def balance(

@@ -15,17 +15,15 @@ Rules:
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 
-from projections.periods import month as month_of
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table
+from projections.view import Rows, Table, changed
 
 name = "monthly_analysis"
-version = 1
+version = 2
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -41,9 +39,10 @@ class ReportRow:
     channel: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class CountRow:
-    """Reports of one month, grid, category and channel."""
+    """Reports of one month, grid, category and channel. Counts are not frozen: the fold
+    counts in its working copy (`Rows.edit`)."""
 
     month: str
     grid: str
@@ -52,7 +51,7 @@ class CountRow:
     reports: int
 
 
-@dataclass(frozen=True)
+@dataclass
 class MonthRow:
     """Reports of one month in the whole district."""
 
@@ -78,8 +77,7 @@ def apply(record: Record, rows: Rows) -> None:
         _count(rows, before, -1)
     _count(rows, after, 1)
     if before is None:
-        total = rows.get(totals, (after.month,)) or MonthRow(after.month, 0)
-        rows.put(totals, MonthRow(after.month, total.reports + 1))
+        rows.edit(totals, (after.month,), MonthRow, after.month, 0).reports += 1
     rows.tell(name, after.month)
 
 
@@ -88,7 +86,7 @@ def evolve(row: ReportRow | None, record: Record) -> ReportRow | None:
     if record.name == "CaseReported":
         return ReportRow(
             id=record.id,
-            month=month_of(record.at),
+            month=record.day[:7],
             grid=record["grid"],
             category=record["category"],
             channel=record["channel"],
@@ -96,17 +94,15 @@ def evolve(row: ReportRow | None, record: Record) -> ReportRow | None:
     if row is None:
         return None  # a case this view never saw reported: nothing to count
     if record.name == "CaseFiled":
-        return dataclasses.replace(row, category=record["category"])
+        return changed(row, category=record["category"])
     return row
 
 
 def _count(rows: Rows, report: ReportRow, step: int) -> None:
     key = (report.month, report.grid, report.category, report.channel)
-    row: CountRow | None = rows.get(counts, key)
-    left = (0 if row is None else row.reports) + step
-    if left:
-        rows.put(counts, CountRow(*key, reports=left))
-    else:
+    row: CountRow = rows.edit(counts, key, CountRow, *key, 0)
+    row.reports += step
+    if not row.reports:
         rows.delete(counts, key)
 
 

@@ -47,7 +47,10 @@ class Record:
     @property
     def day(self) -> str:
         """The local (China Standard Time) day of the event, 'YYYY-MM-DD'."""
-        return _local_day(self.data["at"]["_data_"])
+        stamp: str = self.data["at"]["_data_"]
+        if stamp.endswith("+00:00"):  # in UTC, as recorded: the UTC hour gives the local day
+            return _local_day_of_hour(stamp[:13])
+        return _local_day(stamp)
 
     def time(self, field: str) -> datetime | None:
         value = self.data.get(field)
@@ -74,6 +77,14 @@ class Record:
 def _local_day(stamp: str) -> str:
     """Cached by the stored text: a survey records thousands of events at one instant."""
     return datetime.fromisoformat(stamp).astimezone(CST).date().isoformat()
+
+
+@lru_cache(maxsize=1 << 16)
+def _local_day_of_hour(hour: str) -> str:
+    """The local day of a UTC hour ('2026-03-01T17'): China Standard Time is a whole number
+    of hours ahead, so every instant of the hour falls on that day. Cached by the hour, as
+    events of one hour are many and their instants all differ."""
+    return datetime.fromisoformat(f"{hour}:00+00:00").astimezone(CST).date().isoformat()
 
 
 def decode(row: StoredRow) -> Record:

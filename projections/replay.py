@@ -5,10 +5,12 @@ a rebuild on several processes can share the views out evenly next time."""
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from time import perf_counter
 from typing import Any, Protocol
 
@@ -40,12 +42,14 @@ class Log(Protocol):
 
 @dataclass
 class Effort:
-    """What a replay cost: its seconds, the events it read, and each view's estimated
-    seconds of folding (from the sampled events); the rest of the seconds is reading."""
+    """What a replay cost: its seconds, the events it read (and how many of each topic),
+    and each view's estimated seconds of folding (from the sampled events) and of storing
+    (if a rebuild stored it); the rest of the seconds is reading."""
 
     seconds: float = 0.0
     events: int = 0
     views: dict[str, float] = field(default_factory=dict)
+    topics: Counter[str] = field(default_factory=Counter)
 
 
 def fold(
@@ -103,9 +107,13 @@ def _fold_pages(
             else:
                 _timed(record, rows, readers, effort.views)
         effort.events += len(stored)
+        effort.topics.update(map(_TOPIC, stored))
         position = stored[-1][0] if len(stored) == PAGE else head
         if progress is not None:
             progress(position, head)
+
+
+_TOPIC = itemgetter(3)
 
 
 def _timed(record: Record, rows: Rows, readers: list[View], costs: dict[str, float]) -> None:

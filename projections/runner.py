@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from threading import Event, Thread
+from time import perf_counter
 from typing import Any
 
 from domain.events import topics_of
 from projections.bus import Bus, ViewChanged
 from projections.records import Record, StoredRow, decode, name_of
-from projections.replay import Effort, Log, Progress, fold
+from projections.replay import Effort, Log, Progress, bulk, fold
 from projections.store import StalePosition, ViewStore
 from projections.view import Key, Rows, Table, View
 
@@ -82,15 +83,29 @@ class ProjectionRunner:
             listener.join(timeout=5)
 
     def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
-        """Fold the named views (all if None) from position 0 and replace what they hold."""
+        """Fold the named views (all if None) from position 0 and replace what they hold.
+        The collector stays off while the rows are stored too (see `bulk`): they are all
+        still young, and its first passes would walk every one of them."""
         chosen = [v for v in self.views if names is None or v.name in set(names)]
-        self.effort = Effort()
-        rows, head = fold(self.log, chosen, progress=progress, effort=self.effort)
-        for view in chosen:
-            self.store.replace(view, rows, head)
-            self.positions[view.name] = head
+        self.effort = effort = Effort()
+        with bulk():
+            rows, head = fold(self.log, chosen, progress=progress, effort=effort)
+            for view in chosen:
+                started = perf_counter()
+                self.store.replace(view, rows, head)
+                spent = perf_counter() - started
+                effort.views[view.name] = effort.views.get(view.name, 0.0) + spent
+                effort.seconds += spent
+                self.positions[view.name] = head
         self._cache.clear()
         return head
+
+    def rebuilt(self, names: Iterable[str], head: int) -> None:
+        """The named views were rebuilt up to `head` by another runner (a rebuild's worker
+        process): carry on from there, forgetting the rows this one had read of them."""
+        for name in names:
+            self.positions[name] = head
+        self._cache.clear()
 
     # Batches ---------------------------------------------------------------------------------
 

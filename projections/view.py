@@ -11,6 +11,7 @@ import dataclasses
 import operator
 import types
 import typing
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -109,9 +110,10 @@ class Rows:
 
     def __init__(self, source: Source | None, notices: bool = True) -> None:
         self._source, self.notices = source, notices
-        self.changed: dict[str, dict[Key, Any | None]] = {}
+        self.changed: dict[str, dict[Key, Any | None]] = defaultdict(dict)
+        """Table name -> key -> the row written, or None for a deleted row."""
         self.touched: dict[str, set[Any]] = {}  # view name -> keys for the change notice
-        self._copies: dict[str, dict[Key, Any]] = {}  # working copies made by `edit`
+        self._copies: dict[str, dict[Key, Any]] = defaultdict(dict)  # made by `edit`
 
     def get(self, table: Table, key: Key) -> Any | None:
         written = self.changed.get(table.name)
@@ -122,26 +124,30 @@ class Rows:
         return None if self._source is None else self._source.fetch(table, key)
 
     def put(self, table: Table, row: Any) -> None:
-        self._written(table.name)[table.key_of(row)] = row
+        key = table.key_of(row)
+        self.changed[table.name][key] = row
+        if table.name in self._copies:
+            self._replaced(table.name, key)
 
     def delete(self, table: Table, key: Key) -> None:
-        self._written(table.name)[key] = None
+        self.changed[table.name][key] = None
+        if table.name in self._copies:
+            self._replaced(table.name, key)
 
-    def edit(self, table: Table, key: Key, make: Callable[[], Any]) -> Any:
+    def edit(self, table: Table, key: Key, make: Callable[..., Any], *args: Any) -> Any:
         """A working copy of a row that this batch alone holds and may change in place:
-        its dict fields are copies, and it is the row committed. `make()` gives the row
-        when there is none. Counters use it: a rebuild then copies a counter row once,
+        its dict fields are copies, and it is the row committed. `make(*args)` gives the
+        row when there is none. Counters use it: a rebuild then copies a counter row once,
         not once for every event that counts in it."""
-        written = self._written(table.name)
-        copies = self._copies.get(table.name)
-        if copies is None:
-            copies = self._copies[table.name] = {}
+        copies = self._copies[table.name]
+        row = copies.get(key)
+        if row is not None:
+            return row  # still the batch's own copy: a put or delete drops it
+        written = self.changed[table.name]
         row = written.get(key, _ABSENT)
-        if row is not _ABSENT and row is not None and copies.get(key) is row:
-            return row  # still the batch's own copy: no put or delete replaced it
         if row is _ABSENT:
             row = None if self._source is None else self._source.fetch(table, key)
-        row = make() if row is None else _working_copy(row)
+        row = make(*args) if row is None else _working_copy(row)
         written[key] = copies[key] = row
         return row
 
@@ -153,11 +159,13 @@ class Rows:
         record: Record,
     ) -> None:
         """Fold one row: `evolve(row or None, record) -> row or None` (None deletes it)."""
-        written = self._written(table.name)
+        written = self.changed[table.name]
         row = written.get(key, _ABSENT)
         if row is _ABSENT:
             row = None if self._source is None else self._source.fetch(table, key)
         written[key] = evolve(row, record)
+        if table.name in self._copies:
+            self._replaced(table.name, key)
 
     def tell(self, view: str, key: Any) -> None:
         """Name a key that changed, for the view-changed notice after the commit."""
@@ -167,11 +175,9 @@ class Rows:
                 touched = self.touched[view] = set()
             touched.add(key)
 
-    def _written(self, table_name: str) -> dict[Key, Any | None]:
-        written = self.changed.get(table_name)
-        if written is None:
-            written = self.changed[table_name] = {}
-        return written
+    def _replaced(self, table_name: str, key: Key) -> None:
+        """A row written whole is no longer a working copy that `edit` may hand out."""
+        self._copies[table_name].pop(key, None)
 
 
 _ABSENT: Any = object()

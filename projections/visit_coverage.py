@@ -25,17 +25,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from functools import cache, partial
+from datetime import date, datetime
+from functools import cache
 
 from domain.visits import Tag, is_key_household, visits_due_a_year
-from projections.periods import quarter
+from projections.periods import instant, quarter
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
 from projections.view import Rows, Table
 
 name = "visit_coverage"
-version = 1
+version = 2
 
 ALL, KEY = "all", "key"
 """Pseudo-tags: every household, and the key households (重点户)."""
@@ -105,11 +105,11 @@ def apply(record: Record, rows: Rows) -> None:
             _add_done(rows, grid, _visits(rows, record), tags, -1)
         case "VisitRecorded":
             seen = _visits(rows, record)
-            due = _profile(tags)[2]
-            now = VisitsRow(record.id, quarter(record.at), grid, (seen.visits if seen else 0) + 1)
+            _, groups, due = _profile(tags)
+            now = VisitsRow(record.id, _quarter(record), grid, (seen.visits if seen else 0) + 1)
             rows.put(visits, now)
             if now.visits <= due:
-                _count(rows, quarters, (grid, now.quarter), _profile(tags)[1], 1)
+                _count(rows, quarters, (grid, now.quarter), groups, 1)
     rows.tell(name, grid)
 
 
@@ -134,14 +134,25 @@ def _without(tags: tuple[str, ...], tag: str) -> tuple[str, ...]:
 
 def _visits(rows: Rows, record: Record) -> VisitsRow | None:
     """The household's visits in the quarter of the event, if it was visited in it."""
-    found: VisitsRow | None = rows.get(visits, (record.id, quarter(record.at)))
+    found: VisitsRow | None = rows.get(visits, (record.id, _quarter(record)))
     return found
+
+
+def _quarter(record: Record) -> str:
+    """The quarter of the event's local day."""
+    return _quarter_of_day(record.day)
+
+
+@cache
+def _quarter_of_day(day: str) -> str:
+    """Cached by the day: a quarter's visits are recorded on some ninety of them."""
+    return quarter(instant(date.fromisoformat(day)))
 
 
 def _add_due(rows: Rows, grid: str, tags: tuple[str, ...], sign: int) -> None:
     """A household coming (+1) or going (-1): the grid's households and dues by tag."""
     _, groups, due = _profile(tags)
-    row: GridRow = rows.edit(grids, (grid,), partial(GridRow, grid, {}, {}))
+    row: GridRow = rows.edit(grids, (grid,), _new_grid, grid)
     counts, owed = row.households, row.due
     for tag in groups:
         counts[tag] = counts.get(tag, 0) + sign
@@ -166,13 +177,21 @@ def _count(
 ) -> None:
     if not change:
         return
-    done = rows.edit(table, key, partial(QuarterRow, key[0], key[1], {})).done
+    done = rows.edit(table, key, _new_quarter, key).done
     for tag in groups:
         done[tag] = done.get(tag, 0) + change
         if not done[tag]:
             del done[tag]
     if not done:
         rows.delete(table, key)
+
+
+def _new_grid(grid: str) -> GridRow:
+    return GridRow(grid, {}, {})
+
+
+def _new_quarter(key: tuple[str, str]) -> QuarterRow:
+    return QuarterRow(*key, {})
 
 
 # Reading ------------------------------------------------------------------------------------

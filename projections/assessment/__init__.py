@@ -11,7 +11,7 @@ from projections.records import Record
 from projections.view import Rows
 
 name = NAME
-version = 2
+version = 3
 tables = (tallies, facts, on_duty)
 events = frozenset({"CaseReported", "GridStaffed", "VisitRecorded", *STEPS})
 

@@ -14,20 +14,22 @@ from domain.assessment import CHECK_LIMIT, VERIFY_LIMIT, field_deadline
 from domain.cases import Channel, case_id
 from projections.assessment.rows import (
     CaseFacts,
-    Item,
+    Counted,
     OnDuty,
     count,
+    counted,
     day_of,
     facts,
-    items,
     on_duty,
-    recounted,
+    recount,
 )
 from projections.records import Record
 from projections.view import Rows, changed
 
 FIELD_STAFF = frozenset({"grid_worker", "supervisor"})
-Step = Callable[[CaseFacts, Record, Rows], tuple[CaseFacts, list[Item]]]
+CHECKED = frozenset(channel.value for channel in Channel if channel.needs_check)
+"""The channels whose reports need an on-site check (核实)."""
+Step = Callable[[CaseFacts, Record, Rows], tuple[CaseFacts, list[Counted | None]]]
 
 
 def fold_case(record: Record, rows: Rows) -> None:
@@ -36,12 +38,13 @@ def fold_case(record: Record, rows: Rows) -> None:
         return  # a case this view never saw reported: nothing to count
     step, parts = STEPS[record.name]
     new, found = step(old, record, rows)
+    for extra in found:
+        if extra is not None:
+            count(rows, extra)
     for part in parts:
         before, after = part(old), part(new)
         if before != after:
-            found += recounted(before, after)
-    if found:
-        count(found, rows)
+            recount(rows, before, after)
     if new is not old:
         rows.put(facts, new)
 
@@ -49,55 +52,54 @@ def fold_case(record: Record, rows: Rows) -> None:
 # What a case counts, in parts: a step recounts only the parts its event can change.
 
 
-def _report(f: CaseFacts) -> list[Item]:
+def _report(f: CaseFacts) -> Counted | None:
     """上报数 and 有效上报数, in the period of the report."""
     if f.reporter is None:
-        return []
+        return None
     counts = {"reports": 1, "valid_reports": int(f.valid)}
-    return items(f.reported_day, counts, ("grid", f.grid), ("worker", f.reporter))
+    return counted(f.reported_day, counts, f.grid, "worker", f.reporter)
 
 
-def _filing(f: CaseFacts) -> list[Item]:
+def _filing(f: CaseFacts) -> Counted | None:
     """The filed cases of 漏报率, in the period of filing, for the worker then on duty."""
     if f.status != "filed" or f.filed_day is None:
-        return []
+        return None
     counts = {"filed": 1, "filed_public": int(f.public)}
-    return items(f.filed_day, counts, ("grid", f.grid), ("worker", f.filed_duty))
+    return counted(f.filed_day, counts, f.grid, "worker", f.filed_duty)
 
 
-def _check(f: CaseFacts) -> list[Item]:
+def _check(f: CaseFacts) -> Counted | None:
     """核实: for whoever did it, in the period it was done in time or else its limit ran
     out; undone, for the worker on duty — unless the report was rejected or merged in time."""
     if f.check_due is None:
-        return []
+        return None
     if f.checked_at is not None:
         on_time = f.checked_at <= f.check_due
         counts = {"checks_due": 1, "checks_on_time": int(on_time)}
         day = day_of(f.checked_at if on_time else f.check_due)
-        return items(day, counts, ("grid", f.grid), ("worker", f.checker))
+        return counted(day, counts, f.grid, "worker", f.checker)
     if f.ended_at is not None and f.ended_at < f.check_due:
-        return []
-    return items(day_of(f.check_due), {"checks_due": 1}, ("grid", f.grid), ("worker", f.check_duty))
+        return None
+    return counted(day_of(f.check_due), {"checks_due": 1}, f.grid, "worker", f.check_duty)
 
 
-def _assignment(f: CaseFacts) -> list[Item]:
+def _assignment(f: CaseFacts) -> Counted | None:
     """立案数 against the department: in the period of its dispatch, until it returns it."""
     if f.department is None or f.dispatched_day is None:
-        return []
-    whom = (("department", f.department), ("grid", f.grid))
-    return items(f.dispatched_day, {"filed_against": 1}, *whom)
+        return None
+    return counted(f.dispatched_day, {"filed_against": 1}, f.grid, "department", f.department)
 
 
-def _outcome(f: CaseFacts) -> list[Item]:
+def _outcome(f: CaseFacts) -> Counted | None:
     """超时未处置 in the period the deadline passed, or else 处置 (and 结案) in the period
     of the last handling."""
     if f.department is None:
-        return []
-    whom = (("department", f.department), ("grid", f.grid))
+        return None
+    whom = (f.grid, "department", f.department)
     if f.overdue_day is not None:
-        return items(f.overdue_day, {"overdue_unhandled": 1}, *whom)
+        return counted(f.overdue_day, {"overdue_unhandled": 1}, *whom)
     if f.handled_day is None:
-        return []
+        return None
     on_time, closed = int(f.on_time), int(f.closed)
     counts = {
         "handled": 1,
@@ -106,16 +108,15 @@ def _outcome(f: CaseFacts) -> list[Item]:
         "closed": closed,
         "closed_on_time": closed * on_time,
     }
-    return items(f.handled_day, counts, *whom)
+    return counted(f.handled_day, counts, *whom)
 
 
-def _verification(f: CaseFacts) -> list[Item]:
+def _verification(f: CaseFacts) -> Counted | None:
     """The 核查 a handling awaits: due from the worker then on duty, in the period its
     limit runs out."""
     if f.verify_due is None:
-        return []
-    whom = (("grid", f.grid), ("worker", f.verify_duty))
-    return items(day_of(f.verify_due), {"verifications_due": 1}, *whom)
+        return None
+    return counted(day_of(f.verify_due), {"verifications_due": 1}, f.grid, "worker", f.verify_duty)
 
 
 # The events ---------------------------------------------------------------------------------
@@ -127,73 +128,77 @@ def staffed(r: Record, rows: Rows) -> None:
 
 
 def visited(r: Record, rows: Rows) -> None:
-    count(items(r.day, {"visits": 1}, ("grid", r["grid"]), ("worker", r.by["id"])), rows)
+    found = counted(r.day, {"visits": 1}, r["grid"], "worker", r.by["id"])
+    if found is not None:
+        count(rows, found)
 
 
 def reported(r: Record, rows: Rows) -> None:
     at, grid, by = r.at, r["grid"], r.by
-    public = Channel(r["channel"]).needs_check
+    public = r["channel"] in CHECKED
     case = CaseFacts(
         id=r.id,
         grid=grid,
-        reported_day=day_of(at),
+        reported_day=r.day,
         reporter=by["id"] if by["role"] in FIELD_STAFF else None,
         public=public,
         check_due=field_deadline(at, CHECK_LIMIT) if public else None,
         check_duty=_on_duty(rows, grid) if public else None,
     )
     rows.put(facts, case)
-    count(_report(case) + _check(case), rows)
+    for found in (_report(case), _check(case)):
+        if found is not None:
+            count(rows, found)
 
 
-def _confirmed(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
+def _confirmed(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
     return changed(f, checked_at=r.at, checker=r.by["id"]), []
 
 
-def _rejected(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
+def _rejected(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
     changes = {"status": "rejected", "valid": False, "ended_at": r.at}
     if f.public and f.checked_at is None and r.by["role"] in FIELD_STAFF:
         changes.update(checked_at=r.at, checker=r.by["id"])  # not found on site: a check
     return changed(f, **changes), []
 
 
-def _filed(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
-    day, duty = day_of(r.at), _on_duty(rows, f.grid)
+def _filed(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
+    day, duty = r.day, _on_duty(rows, f.grid)
     return changed(f, status="filed", valid=True, filed_day=day, filed_duty=duty), []
 
 
-def _merged(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
+def _merged(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
     """A duplicate of another worker's report is no valid report; of the public's, it is."""
     into = rows.get(facts, (case_id(r["into"]).hex,))
     valid = into is not None and into.reporter is None
     return changed(f, status="merged", valid=valid, ended_at=r.at), []
 
 
-def _resolved(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
+def _resolved(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
     """Resolved on the spot: a valid report, and the on-site check of a public one."""
     by, changes = r.by["id"], {"status": "resolved", "valid": True}
     if f.public and f.checked_at is None:
         changes.update(checked_at=r.at, checker=by)
-    found = items(day_of(r.at), {"resolved_on_spot": 1}, ("grid", f.grid), ("worker", by))
-    return changed(f, **changes), found
+    found = counted(r.day, {"resolved_on_spot": 1}, f.grid, "worker", by)
+    return changed(f, **changes), [found]
 
 
-def _dispatched(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
-    department, day = r["department"], day_of(r.at)
+def _dispatched(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
+    department, day = r["department"], r.day
     return changed(f, department=department, dispatched_day=day, overdue_day=None), []
 
 
-def _returned(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
+def _returned(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
     """Not ours: the case leaves the department, overdue or not; the return is counted."""
-    found = _case_items(f, r, {"returns": 1})
-    return changed(f, department=None, dispatched_day=None, overdue_day=None), found
+    found = _case_counted(f, r, {"returns": 1})
+    return changed(f, department=None, dispatched_day=None, overdue_day=None), [found]
 
 
-def _handled(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
+def _handled(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
     at = r.at
     handled = changed(
         f,
-        handled_day=day_of(at),
+        handled_day=r.day,
         on_time=bool(r["on_time"]),
         handling_seconds=round(r["hours_used"] * 3600),
         overdue_day=None,
@@ -204,50 +209,49 @@ def _handled(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]
     return handled, []
 
 
-def _overdue(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
+def _overdue(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
     """Counted in the period its deadline passed, whenever the watcher noticed."""
     return changed(f, overdue_day=day_of(r.time("deadline") or r.at)), []
 
 
-def _deadline_moved(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
+def _deadline_moved(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
     """A granted extension or a resume moves the deadline: the case is overdue again only
     when the watcher finds the new one passed."""
     granted = {"extensions_granted": 1} if r.name == "ExtensionGranted" else {}
-    return changed(f, overdue_day=None), _case_items(f, r, granted)
+    return changed(f, overdue_day=None), [_case_counted(f, r, granted)]
 
 
-def _extension_asked(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
-    return f, _case_items(f, r, {"extensions_asked": 1})
+def _extension_asked(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
+    return f, [_case_counted(f, r, {"extensions_asked": 1})]
 
 
-def _verified(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
+def _verified(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
     """核查 done, passed or not: it counts for whoever did it."""
-    found: list[Item] = []
+    found: list[Counted | None] = []
     if f.verify_due is not None:
-        at = r.at
-        on_time = at <= f.verify_due
+        on_time = r.at <= f.verify_due
         counts = {"verifications_due": 1, "verifications_on_time": int(on_time)}
-        whom = (("grid", f.grid), ("worker", r.by["id"]))
-        found = items(day_of(at if on_time else f.verify_due), counts, *whom)
+        day = r.day if on_time else day_of(f.verify_due)
+        found.append(counted(day, counts, f.grid, "worker", r.by["id"]))
     if r.name == "ReworkOrdered":
-        found += _case_items(f, r, {"rework": 1})
+        found.append(_case_counted(f, r, {"rework": 1}))
     return changed(f, verify_due=None, verify_duty=None), found
 
 
-def _closed(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
+def _closed(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
     return changed(f, closed=True), []
 
 
-def _evaluated(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Item]]:
-    return f, _case_items(f, r, {"evaluations": 1, "satisfaction": int(r["satisfaction"])})
+def _evaluated(f: CaseFacts, r: Record, rows: Rows) -> tuple[CaseFacts, list[Counted | None]]:
+    return f, [_case_counted(f, r, {"evaluations": 1, "satisfaction": int(r["satisfaction"])})]
 
 
-def _case_items(f: CaseFacts, r: Record, counts: dict[str, int]) -> list[Item]:
+def _case_counted(f: CaseFacts, r: Record, counts: dict[str, int]) -> Counted | None:
     """Counts of the event's own day, for the case's department and grid."""
-    return items(day_of(r.at), counts, ("department", f.department), ("grid", f.grid))
+    return counted(r.day, counts, f.grid, "department", f.department)
 
 
-Part = Callable[[CaseFacts], list[Item]]
+Part = Callable[[CaseFacts], Counted | None]
 STEPS: dict[str, tuple[Step, tuple[Part, ...]]] = {
     "CaseConfirmed": (_confirmed, (_check,)),
     "CaseRejected": (_rejected, (_report, _check)),

@@ -8,7 +8,7 @@ this part is a separate fold from the case tallies: a rebuild runs the two side 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, partial
+from functools import cache
 
 from domain.visits import Tag, visits_due_a_year
 from projections.assessment.rows import GridDuty, duties, duty_days
@@ -16,7 +16,7 @@ from projections.records import Record
 from projections.view import Rows, changed
 
 name = "assessment_grids"
-version = 1
+version = 2
 tables = (duties, duty_days)
 
 
@@ -65,7 +65,7 @@ def _duty(r: Record, rows: Rows, grid: str) -> GridDuty:
     day keeps how it stood at the end of the day before. (A change recorded late, dated
     before the grid's last change, counts from the day of that last change.)"""
     day = r.day
-    duty: GridDuty = rows.edit(duties, (grid,), partial(GridDuty, grid, day, None, 0, 0))
+    duty: GridDuty = rows.edit(duties, (grid,), GridDuty, grid, day, None, 0, 0)
     if day > duty.day:
         rows.put(duty_days, changed(duty))  # how it stood at the end of its last day
         duty.day = day

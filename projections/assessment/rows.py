@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import lru_cache
+from typing import NamedTuple
 
 from projections.periods import local_day
 from projections.view import Rows, Table
@@ -85,50 +86,82 @@ duties = Table("assessment_grids", GridDuty, key=("grid",))
 duty_days = Table("assessment_grid_days", GridDuty, key=("grid", "day"))
 """Each grid as it stood at the end of the earlier days it changed."""
 
-Item = tuple[str, str, str, dict[str, int]]
-"""(subject, code, day, counter changes): one change to a tally."""
+
+class Counted(NamedTuple):
+    """What one part of a case (or one event) counts: counter changes, none of them 0, in
+    the tallies of one day of each subject named. Parts are compared before and after an
+    event, so what did not move costs a comparison of small tuples, and what did is
+    written as the difference of the two."""
+
+    day: str
+    moved: dict[str, int]
+    whom: tuple[tuple[str, str], ...]  # (subject, code): department, grid, worker
 
 
-def items(day: str, counts: dict[str, int], *whom: tuple[str, str | None]) -> list[Item]:
-    """The counts of one day for each (subject, code) named; a code None is nobody."""
-    moved = {counter: n for counter, n in counts.items() if n}
+def counted(
+    day: str, counts: dict[str, int], grid: str, subject: str, code: str | None
+) -> Counted | None:
+    """The counts of one day for a grid and for one other subject, a department or a grid
+    worker (a code None is nobody). `counts` is kept as it is if none of them is 0: a
+    part gives a dict of its own, and counting only reads it."""
+    moved = counts if 0 not in counts.values() else {c: n for c, n in counts.items() if n}
     if not moved:
-        return []
-    return [(subject, code, day, moved) for subject, code in whom if code is not None]
+        return None
+    return Counted(
+        day, moved, (("grid", grid),) if code is None else (("grid", grid), (subject, code))
+    )
 
 
-def recounted(before: list[Item], after: list[Item]) -> list[Item]:
-    """What counting `after` instead of `before` changes: only the counters that move
-    (closing a handled case moves two of its five), so fewer tallies are written."""
-    net: dict[tuple[str, str, str], dict[str, int]] = {}
-    for subject, code, day, moved in before:
-        net[(subject, code, day)] = {counter: -n for counter, n in moved.items()}
-    for subject, code, day, moved in after:
-        change = net.get((subject, code, day))
-        if change is None:
-            net[(subject, code, day)] = dict(moved)
-        else:
-            add(change, moved)
-    return [(s, c, d, change) for (s, c, d), change in net.items() if change]
+def recount(rows: Rows, before: Counted | None, after: Counted | None) -> None:
+    """Count `after` instead of `before`: only the counters that move (closing a handled
+    case moves two of its five), so fewer tallies are written."""
+    if before is None:
+        if after is not None:
+            count(rows, after)
+    elif after is None:
+        count(rows, before, -1)
+    elif before.day == after.day and before.whom == after.whom:
+        moved = dict(after.moved)
+        add(moved, before.moved, -1)
+        if moved:
+            count(rows, Counted(after.day, moved, after.whom))
+    else:  # another day or someone else: net what the two share
+        net: dict[tuple[str, str, str], dict[str, int]] = {}
+        for subject, code in before.whom:
+            net[(subject, code, before.day)] = {c: -n for c, n in before.moved.items()}
+        for subject, code in after.whom:
+            add(net.setdefault((subject, code, after.day), {}), after.moved)
+        for key, change in net.items():
+            if change:
+                _tally(rows, key, change, 1)
 
 
-def count(found: list[Item], rows: Rows) -> None:
-    """Write the tallies the items change; a tally whose counters all come back to 0
-    goes (and comes back as a new row if a later item counts in it again)."""
-    for subject, code, day, moved in found:
-        key = (subject, code, day)
-        counts = rows.edit(tallies, key, partial(Tally, subject, code, day, {})).counts
-        add(counts, moved)
-        if not counts:
-            rows.delete(tallies, key)
-        if rows.notices:
-            rows.tell(NAME, f"{subject}/{code}")
+def count(rows: Rows, found: Counted, sign: int = 1) -> None:
+    """Add what `found` counts (or take it back, sign -1) in the tallies it names."""
+    day, moved = found.day, found.moved
+    for subject, code in found.whom:
+        _tally(rows, (subject, code, day), moved, sign)
 
 
-def add(counts: dict[str, int], moved: dict[str, int]) -> None:
-    """Add counter changes in place; a counter that comes to 0 goes."""
+def _tally(rows: Rows, key: tuple[str, str, str], moved: dict[str, int], sign: int) -> None:
+    """Write one tally; a tally whose counters all come back to 0 goes (and comes back as
+    a new row if a later event counts in it again)."""
+    counts = rows.edit(tallies, key, _blank, key).counts
+    add(counts, moved, sign)
+    if not counts:
+        rows.delete(tallies, key)
+    if rows.notices:
+        rows.tell(NAME, f"{key[0]}/{key[1]}")
+
+
+def _blank(key: tuple[str, str, str]) -> Tally:
+    return Tally(*key, {})
+
+
+def add(counts: dict[str, int], moved: dict[str, int], sign: int = 1) -> None:
+    """Add counter changes in place (or take them off, sign -1); a counter at 0 goes."""
     for counter, n in moved.items():
-        total = counts.get(counter, 0) + n
+        total = counts.get(counter, 0) + sign * n
         if total:
             counts[counter] = total
         else:

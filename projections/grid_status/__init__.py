@@ -42,7 +42,7 @@ from projections.grid_status.read import (
 )
 
 name = NAME
-version = 1
+version = 2
 tables = (grid_rows, open_cases)
 
 __all__ = [

@@ -16,8 +16,12 @@ CLOCK_RUNS = frozenset({"dispatched", "accepted", "rework"})
 """The stages in which the department owes an answer and the deadline clock runs."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class GridRow:
+    """A grid and the counts of its open cases. Not frozen: events change the grid's
+    working copy in place (`Rows.edit`), so a rebuild copies a grid once, not once for
+    every case moving and every visit in it."""
+
     code: str
     name_zh: str = ""
     name_en: str = ""
@@ -73,7 +77,7 @@ events = GRID_EVENTS | frozenset(
 def apply(record: Record, rows: Rows) -> None:
     if record.name in GRID_EVENTS:
         code = record["grid"] if record.name == "VisitRecorded" else record["code"]
-        rows.put(grid_rows, evolve_grid(rows.get(grid_rows, (code,)) or GridRow(code), record))
+        evolve_grid(_grid(rows, code), record)
         rows.tell(NAME, code)
         return
     old: CaseRow | None = rows.get(open_cases, (record.id,))
@@ -88,32 +92,34 @@ def apply(record: Record, rows: Rows) -> None:
         return  # an event of a case this view never saw reported
     before, after = _counted(old), _counted(new)
     if before != after:
-        grid: GridRow = rows.get(grid_rows, (code,)) or GridRow(code)
-        grid = _recount(grid, before, after)
+        grid = _grid(rows, code)
+        _recount(grid, before, after)
         if old is None:
-            grid = changed(grid, last_report=latest(grid.last_report, record.at))
-        rows.put(grid_rows, grid)
+            grid.last_report = latest(grid.last_report, record.at)
     rows.tell(NAME, code)
 
 
-def evolve_grid(row: GridRow, record: Record) -> GridRow:
+def _grid(rows: Rows, code: str) -> GridRow:
+    """The grid's working copy, to change in place; a grid not seen yet starts empty."""
+    grid: GridRow = rows.edit(grid_rows, (code,), GridRow, code)
+    return grid
+
+
+def evolve_grid(grid: GridRow, record: Record) -> None:
+    """Change a grid's working copy by a grid event or a visit."""
     match record.name:
         case "GridDrawn":
-            return changed(
-                row,
-                name_zh=record["name_zh"],
-                name_en=record["name_en"],
-                households=record["households"],
-                population=record["population"],
-            )
+            grid.name_zh, grid.name_en = record["name_zh"], record["name_en"]
+            grid.households, grid.population = record["households"], record["population"]
         case "GridRetired":
-            return changed(row, retired_at=record.at)
+            grid.retired_at = record.at
         case "GridStaffed":
             worker = record["worker"]
-            since = row.staffed_at if worker == row.worker else record.at
-            return changed(row, worker=worker, team=tuple(record["team"]), staffed_at=since)
+            if worker != grid.worker:
+                grid.staffed_at = record.at
+            grid.worker, grid.team = worker, tuple(record["team"])
         case _:  # VisitRecorded
-            return changed(row, last_visit=latest(row.last_visit, record.at))
+            grid.last_visit = latest(grid.last_visit, record.at)
 
 
 def evolve(row: CaseRow | None, record: Record) -> CaseRow | None:
@@ -151,10 +157,10 @@ STAGE_OF = {
 
 
 def _moved(row: CaseRow, **fields: Any) -> CaseRow:
-    moved = changed(row, **fields)
-    runs = moved.stage in CLOCK_RUNS and not moved.suspended
-    due = moved.deadline if runs else None
-    return moved if due == moved.due else changed(moved, due=due)
+    """The case changed, its `due` following its stage and suspension (one copy a step)."""
+    stage, suspended = fields.get("stage", row.stage), fields.get("suspended", row.suspended)
+    runs = stage in CLOCK_RUNS and not suspended
+    return changed(row, **fields, due=fields.get("deadline", row.deadline) if runs else None)
 
 
 def _counted(row: CaseRow | None) -> tuple[str, bool] | None:
@@ -164,16 +170,22 @@ def _counted(row: CaseRow | None) -> tuple[str, bool] | None:
 
 def _recount(
     grid: GridRow, before: tuple[str, bool] | None, after: tuple[str, bool] | None
-) -> GridRow:
-    stages, urgent = dict(grid.stages), grid.urgent
-    for counted, sign in ((before, -1), (after, 1)):
-        if counted is not None:
-            stage, is_urgent = counted
-            stages[stage] = stages.get(stage, 0) + sign
-            if not stages[stage]:
-                del stages[stage]
-            urgent += sign * is_urgent
-    return changed(grid, stages=stages, urgent=urgent)
+) -> None:
+    """Move a case's count in its grid's working copy: out of where it counted, into where
+    it counts now."""
+    stages = grid.stages
+    if before is not None:
+        stage, urgent = before
+        left = stages.get(stage, 0) - 1
+        if left:
+            stages[stage] = left
+        else:
+            del stages[stage]
+        grid.urgent -= urgent
+    if after is not None:
+        stage, urgent = after
+        stages[stage] = stages.get(stage, 0) + 1
+        grid.urgent += urgent
 
 
 def latest(known: datetime | None, at: datetime) -> datetime:

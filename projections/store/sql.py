@@ -24,7 +24,7 @@ class SQLViewStore(ViewStore):
 
     def __init__(self) -> None:
         self.known: dict[str, Table] = {}
-        self._conversions: dict[str, list[tuple[int, Column]]] = {}
+        self._encoders: dict[str, Callable[[Any], tuple[Any, ...]]] = {}
 
     def converts(self, column: Column) -> bool:
         """Whether values of this column need `encode` on their way in."""
@@ -107,7 +107,8 @@ class SQLViewStore(ViewStore):
             for name, written in changes.changed.items():
                 table = self.known[name]
                 gone = [self._key(table, k) for k, row in written.items() if row is None]
-                kept = [self._encoded(table, row) for row in written.values() if row is not None]
+                encode = self._encoder(table)
+                kept = [encode(row) for row in written.values() if row is not None]
                 if gone:
                     where = " AND ".join(f"{n} = {self.mark}" for n in table.key)
                     cursor.executemany(f"DELETE FROM {table.name} WHERE {where}", gone)
@@ -119,7 +120,8 @@ class SQLViewStore(ViewStore):
             for table in view.tables:
                 self.clear(cursor, table)
                 written = rows.changed.get(table.name, {})
-                encoded = [self._encoded(table, r) for r in written.values() if r is not None]
+                encode = self._encoder(table)
+                encoded = [encode(row) for row in written.values() if row is not None]
                 if encoded:
                     self.bulk_insert(cursor, table, encoded)
             cursor.execute(
@@ -193,21 +195,28 @@ class SQLViewStore(ViewStore):
         columns = {c.name: c for c in table.columns}
         return tuple(self.encode(columns[n], v) for n, v in zip(table.key, key, strict=True))
 
-    def _encoded(self, table: Table, row: Any) -> tuple[Any, ...]:
-        """A row's values as the driver takes them; only the columns whose kind needs it
-        are converted (a rebuild encodes hundreds of thousands of rows)."""
-        values = table.values(row)
-        convert = self._conversions.get(table.name)
-        if convert is None:
-            convert = self._conversions[table.name] = [
-                (i, c) for i, c in enumerate(table.columns) if self.converts(c)
-            ]
+    def _encoder(self, table: Table) -> Callable[[Any], tuple[Any, ...]]:
+        """How a table's rows go to the driver: their values, with only the columns whose
+        kind needs it converted; the values as they are for most tables (a rebuild encodes
+        hundreds of thousands of rows)."""
+        encoder = self._encoders.get(table.name)
+        if encoder is None:
+            encoder = self._encoders[table.name] = self._new_encoder(table)
+        return encoder
+
+    def _new_encoder(self, table: Table) -> Callable[[Any], tuple[Any, ...]]:
+        convert = [(i, c) for i, c in enumerate(table.columns) if self.converts(c)]
+        values = table.values
         if not convert:
             return values
-        changed = list(values)
-        for index, column in convert:
-            changed[index] = self.encode(column, changed[index])
-        return tuple(changed)
+
+        def encoded(row: Any) -> tuple[Any, ...]:
+            changed = list(values(row))
+            for index, column in convert:
+                changed[index] = self.encode(column, changed[index])
+            return tuple(changed)
+
+        return encoded
 
     def _row(self, table: Table, found: Sequence[Any]) -> Any:
         return table.make(self.decode(c, v) for c, v in zip(table.columns, found, strict=True))

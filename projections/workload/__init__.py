@@ -49,7 +49,7 @@ from projections.workload.read import (
 )
 
 name = NAME
-version = 1
+version = 2
 tables = (open_cases, department_days, worker_days, duties, worker_rows)
 
 __all__ = [

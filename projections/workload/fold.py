@@ -11,7 +11,6 @@ from typing import Any
 
 from domain.cases import Channel
 from domain.staff import staff_id
-from projections.periods import local_day
 from projections.records import Record
 from projections.view import Key, Rows, Table, changed
 
@@ -42,10 +41,11 @@ class CaseRow:
     handled_seconds: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass
 class DepartmentDay:
     """What a department did on a local day; `seconds` is the handling time of the cases
-    it handled, in their limits' measure (work time, or clock time for clock-hour limits)."""
+    it handled, in their limits' measure (work time, or clock time for clock-hour limits).
+    Day tallies are not frozen: the fold counts in its working copy (`Rows.edit`)."""
 
     department: str
     day: str
@@ -56,7 +56,7 @@ class DepartmentDay:
     reworked: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass
 class WorkerDay:
     worker: str
     day: str
@@ -106,7 +106,8 @@ def apply(record: Record, rows: Rows) -> None:
     else:
         return  # an event of a case this view never saw reported
     _count(record, old, new, rows)
-    _tell(old, new, rows)
+    if rows.notices:
+        _tell(old, new, rows)
 
 
 def evolve(row: CaseRow | None, record: Record) -> CaseRow | None:
@@ -140,7 +141,7 @@ def evolve(row: CaseRow | None, record: Record) -> CaseRow | None:
                 queue=None,
                 awaiting=VERIFY,
                 since=record.at,
-                handled_day=day_of(record.at),
+                handled_day=record.day,
                 handled_on_time=record["on_time"],
                 handled_seconds=round(record["hours_used"] * 3600),
             )
@@ -176,10 +177,11 @@ CASE_EVENTS = frozenset(
 
 
 def _queued(row: CaseRow, **fields: Any) -> CaseRow:
-    """The case changed, with its running deadline following its queue and suspension."""
-    moved = changed(row, **fields)
-    due = moved.deadline if moved.queue is not None and not moved.suspended else None
-    return moved if due == moved.due else changed(moved, due=due)
+    """The case changed, its running deadline following its queue and suspension (one copy
+    a step)."""
+    queue, suspended = fields.get("queue", row.queue), fields.get("suspended", row.suspended)
+    runs = queue is not None and not suspended
+    return changed(row, **fields, due=fields.get("deadline", row.deadline) if runs else None)
 
 
 def _count(record: Record, old: CaseRow | None, new: CaseRow | None, rows: Rows) -> None:
@@ -187,11 +189,11 @@ def _count(record: Record, old: CaseRow | None, new: CaseRow | None, rows: Rows)
     match record.name:
         case "CaseReported" if record.by["role"] in FIELD_ROLES:
             _met(record, rows)
-            _tally(rows, worker_days, (record.by["id"], day_of(record.at)), reports=1)
+            _tally(rows, worker_days, (record.by["id"], record.day), reports=1)
         case "CaseReturned" if old is not None and old.department is not None:
-            _tally(rows, department_days, (old.department, day_of(record.at)), returned=1)
+            _tally(rows, department_days, (old.department, record.day), returned=1)
         case "ReworkOrdered" if old is not None and old.department is not None:
-            _tally(rows, department_days, (old.department, day_of(record.at)), reworked=1)
+            _tally(rows, department_days, (old.department, record.day), reworked=1)
         case "CaseHandled" if new is not None and new.department is not None:
             if old is not None and old.handled_day is not None:  # counts once, by its last
                 earlier = (old.department, old.handled_day)
@@ -218,11 +220,10 @@ def _handled(row: CaseRow, sign: int) -> dict[str, int]:
 
 def _tally(rows: Rows, table: Table, key: Key, **amounts: int) -> None:
     """Add to a day's counters; a tally whose counters all come back to 0 goes."""
-    row = rows.get(table, key) or table.row(*key)
-    row = changed(row, **{counter: getattr(row, counter) + n for counter, n in amounts.items()})
-    if any(table.values(row)[len(key) :]):
-        rows.put(table, row)
-    else:
+    row = rows.edit(table, key, table.make, key)
+    for counter, n in amounts.items():
+        setattr(row, counter, getattr(row, counter) + n)
+    if not any(table.values(row)[len(key) :]):
         rows.delete(table, key)
 
 
@@ -260,7 +261,7 @@ def _left(record: Record, rows: Rows) -> None:
 
 def _visited(record: Record, rows: Rows) -> None:
     _met(record, rows)
-    _tally(rows, worker_days, (record.by["id"], day_of(record.at)), visits=1)
+    _tally(rows, worker_days, (record.by["id"], record.day), visits=1)
 
 
 def _met(record: Record, rows: Rows) -> None:
@@ -269,7 +270,8 @@ def _met(record: Record, rows: Rows) -> None:
     key = staff_key(by["id"])
     if rows.get(worker_rows, (key,)) is None:
         rows.put(worker_rows, Worker(key, by["id"], by["name"], by["role"]))
-    rows.tell(NAME, f"worker/{by['id']}")
+    if rows.notices:
+        rows.tell(NAME, f"worker/{by['id']}")
 
 
 OTHERS = {
@@ -286,9 +288,3 @@ events = CASE_EVENTS | frozenset(OTHERS)
 def staff_key(code: str) -> str:
     """The Staff aggregate's id of a staff code; cached, as a few thousand workers act."""
     return staff_id(code).hex
-
-
-@lru_cache(maxsize=1 << 16)
-def day_of(at: datetime) -> str:
-    """The local day, 'YYYY-MM-DD'; cached, since a survey records many events at one instant."""
-    return local_day(at).isoformat()

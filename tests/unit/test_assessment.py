@@ -28,6 +28,7 @@ from domain.deadlines import Limit, TimeUnit
 from domain.service import GridCenter, HouseholdPlan, StaffPlan
 from domain.visits import Tag
 from projections import assessment
+from projections.assessment.rows import counted, recount
 from projections.records import Record
 from projections.replay import fold
 from projections.runner import ProjectionRunner
@@ -474,6 +475,29 @@ def test_folding_event_by_event_gives_the_rows_of_one_fold(app_factory: Any) -> 
     expected = folded(rows, ASSESSMENT, head)
     assert contents(one_by_one, ASSESSMENT) == expected
     assert expected["assessment_tallies"] and expected["assessment_cases"]
+
+
+def test_recounting_a_case_writes_only_the_counters_that_move() -> None:
+    handled = counted("2026-03-02", {"handled": 1, "closed": 0}, GRID_A, "department", "hwj")
+    closed = counted("2026-03-02", {"handled": 1, "closed": 1}, GRID_A, "department", "hwj")
+    later = counted("2026-03-03", {"handled": 1}, GRID_A, "department", "hwj")
+    rows = Rows(None)
+    recount(rows, None, handled)
+    rows.touched.clear()
+    recount(rows, handled, closed)
+    assert rows.touched == {"assessment": {f"grid/{GRID_A}", "department/hwj"}}
+    assert {key: row.counts for key, row in rows.changed["assessment_tallies"].items()} == {
+        ("grid", GRID_A, "2026-03-02"): {"handled": 1, "closed": 1},
+        ("department", "hwj", "2026-03-02"): {"handled": 1, "closed": 1},
+    }
+    recount(rows, closed, later)  # handled again a day later: the first day is left empty
+    tallies = rows.changed["assessment_tallies"]
+    assert tallies[("grid", GRID_A, "2026-03-02")] is None
+    assert tallies[("department", "hwj", "2026-03-03")].counts == {"handled": 1}
+    rows.touched.clear()
+    recount(rows, later, later)
+    recount(rows, None, counted("2026-03-03", {"closed": 0}, GRID_A, "worker", None))
+    assert rows.touched == {}
 
 
 # The view, over a synthetic history of the published city report ------------------------------

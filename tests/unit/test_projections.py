@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from domain.deadlines import Limit, TimeUnit
 from domain.service import GridCenter
 from projections import VIEWS
 from projections.bus import Bus, ViewChanged
@@ -84,6 +85,25 @@ def test_a_runner_carries_on_where_the_last_one_stopped(app: GridCenter, loop: L
     runner.catch_up()
     rows, _ = board(store, loop.at)
     assert {r.number: r.stage for r in rows}[number] == "accepted"
+
+
+def test_a_runner_carries_on_after_views_rebuilt_elsewhere(app: GridCenter, loop: Loop) -> None:
+    store = MemoryViewStore()
+    number = loop.dispatched()
+    runner = ProjectionRunner(app.recorder, store, VIEWS)
+    runner.catch_up()
+    app.accept_case(number, by=SANITATION, at=loop.tick(60))
+    app.request_extension(
+        number, Limit(8, TimeUnit.WORK_HOURS), "需调机械", SANITATION, loop.tick()
+    )
+    head = ProjectionRunner(app.recorder, store, VIEWS).rebuild()  # as a worker process does
+    runner.rebuilt([view.name for view in VIEWS], head)
+    assert runner.position == head
+    app.handle_case(number, note="已清运", by=SANITATION, at=loop.tick(60))
+    runner.catch_up()  # from the rebuilt rows, not from the ones it had read before
+    rows, _ = board(store, loop.at)
+    found = {r.number: r for r in rows}[number]
+    assert (found.stage, found.extension_asked) == ("handled", True)
 
 
 def test_two_runners_cannot_both_advance_a_view(app: GridCenter, loop: Loop) -> None:

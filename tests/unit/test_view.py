@@ -1,0 +1,54 @@
+"""Rows, as a batch of events reads and writes them: working copies of counter rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from projections.view import Rows, Table
+
+
+@dataclass
+class Counter:
+    code: str
+    counts: dict[str, int]
+
+
+counters = Table("counters", Counter, key=("code",))
+
+
+class Stored:
+    def __init__(self, *rows: Counter) -> None:
+        self.rows = {(row.code,): row for row in rows}
+
+    def fetch(self, table: Table, key: tuple[str, ...]) -> Counter | None:
+        return self.rows.get(key)
+
+
+def test_an_edited_row_is_copied_once_and_then_changed_in_place() -> None:
+    stored = Counter("a", {"visits": 1})
+    rows = Rows(Stored(stored))
+    first = rows.edit(counters, ("a",), Counter, "a", {})
+    first.counts["visits"] += 1
+    again = rows.edit(counters, ("a",), Counter, "a", {})
+    assert again is first and rows.get(counters, ("a",)) is first
+    assert first.counts == {"visits": 2} and stored.counts == {"visits": 1}
+
+
+def test_a_row_not_found_is_made_from_the_arguments_given() -> None:
+    rows = Rows(None)
+    made = rows.edit(counters, ("b",), Counter, "b", {"visits": 0})
+    assert made == Counter("b", {"visits": 0}) and rows.changed["counters"] == {("b",): made}
+
+
+def test_a_row_put_or_deleted_is_copied_again_before_it_is_changed() -> None:
+    rows = Rows(None)
+    edited = rows.edit(counters, ("a",), Counter, "a", {})
+    put = Counter("a", {"visits": 5})
+    rows.put(counters, put)
+    copy = rows.edit(counters, ("a",), Counter, "a", {})
+    assert copy is not put and copy == put
+    copy.counts["visits"] += 1
+    assert put.counts == {"visits": 5}
+    rows.delete(counters, ("a",))
+    fresh = rows.edit(counters, ("a",), Counter, "a", {})
+    assert fresh == Counter("a", {}) and fresh is not edited
