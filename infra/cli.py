@@ -29,6 +29,8 @@ from domain.errors import DomainError
 from domain.events import EVENT_NAMES
 from domain.service import GridCenter
 from infra.bench import bench_rebuild
+from infra.bench.fanout import FanoutFailed, Options, bench_fanout
+from infra.bench.fanout.report import machine, notes, summary, table
 from infra.bootstrap import build_application, build_projections, event_log
 from infra.demo.city import plan_city
 from infra.demo.people import ADMIN_CODE, operator_codes
@@ -421,6 +423,51 @@ def bench_projections(
         )
         for number, group in enumerate(rebuilder.groups, 1):
             console.print(f"  process {number}: {', '.join(group)}")
+
+
+@bench_cli.command("fanout")
+def bench_fanout_command(
+    subscribers: Annotated[
+        str, typer.Option(help="Numbers of websocket subscribers to try, comma-separated.")
+    ] = "1000,5000",
+    clients: Annotated[int, typer.Option(min=1, help="Client processes holding them.")] = 4,
+    rate: Annotated[float, typer.Option(min=1, help="The first rate, commands a second.")] = 50,
+    seconds: Annotated[float, typer.Option(min=1, help="Seconds the first rate runs.")] = 10,
+    step_seconds: Annotated[
+        float, typer.Option(min=1, help="Seconds each further rate of the ramp runs.")
+    ] = 5,
+    steps: Annotated[int, typer.Option(min=1, help="Rates tried at most, the first too.")] = 16,
+) -> None:
+    """The live wall map pushed to websocket subscribers spread over two API nodes, beside
+    a raw websockets broadcast of the same payloads to the same subscribers: latency from
+    commit to delivery and deliveries a second, at the first rate and at the highest rate
+    each sustains. Starts its own PostgreSQL and Redis unless GRIDCENTER_DATABASE_URL
+    (PostgreSQL) and GRIDCENTER_REDIS_URL name them; the nodes, the worker and the clients
+    run as processes of their own on this machine."""
+    try:
+        counts = tuple(int(n) for n in subscribers.split(","))
+    except ValueError:
+        counts = ()
+    if not counts or min(counts) < 2:
+        raise typer.BadParameter("numbers of 2 or more, e.g. 1000,5000", param_hint="--subscribers")
+    try:
+        settings = Settings.from_env()
+    except SettingsInvalid as error:
+        console.print(f"[red]gridcenter: {escape(str(error))}[/red]")
+        raise typer.Exit(2) from None
+    options = Options(counts, clients, rate, seconds, step_seconds, steps)
+    console.print(machine(clients), soft_wrap=True)
+    try:
+        runs = bench_fanout(settings, options, lambda line: console.print(line, soft_wrap=True))
+    except FanoutFailed as error:
+        console.print(f"[red]the benchmark could not run: {escape(str(error))}[/red]")
+        raise typer.Exit(1) from None
+    console.print(table(runs), width=max(console.width, 160))
+    for run in runs:
+        for line in summary(run, rate):
+            console.print(line, soft_wrap=True)
+    for line in notes():
+        console.print(line, soft_wrap=True)
 
 
 def _print(entry: Entry) -> None:
