@@ -36,6 +36,7 @@ from infra.demo.city import plan_city
 from infra.demo.people import ADMIN_CODE, operator_codes
 from infra.demo.seed import seed_city
 from infra.demo.simulator import Simulator, any_cases, open_cases
+from infra.descriptors import allow_open_files
 from infra.history import Entry, History, Query
 from infra.leases import open_leases
 from infra.logs import configure
@@ -286,6 +287,7 @@ def serve(
         console.print(f"[red]gridcenter: {escape(str(error))}[/red]")
         raise typer.Exit(2) from None
     host, port = host or settings.host, port or settings.port
+    allow_open_files()  # a websocket subscriber holds a descriptor
     console.print(f"serving http://{host}:{port}/graphql")
     uvicorn.run(
         create_app(settings),
