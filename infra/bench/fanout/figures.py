@@ -16,7 +16,8 @@ building up), every update arrives and no subscriber is closed."""
 DELIVERED = 0.99
 """The share of the updates due that must arrive for a rate to count as sustained."""
 KEPT_UP = 0.95
-"""The share of the offered commands (or broadcasts) that must be recorded on time."""
+"""The share of the offered commands (or broadcasts) that must be recorded, and of the
+rate offered that they must reach."""
 
 
 @dataclass
@@ -117,9 +118,15 @@ class Step:
         return self.tally.percentile(0.99)
 
     @property
+    def kept_up(self) -> bool:
+        """The sender recorded (nearly) every command, at (nearly) the rate offered."""
+        sent = self.sent
+        return sent.recorded >= KEPT_UP * sent.offered and sent.rate >= KEPT_UP * self.rate
+
+    @property
     def sustained(self) -> bool:
         return (
-            self.sent.recorded >= KEPT_UP * self.sent.offered
+            self.kept_up
             and self.delivered >= DELIVERED
             and not self.tally.closed
             and self.p99 < SUSTAINED_P99
@@ -129,8 +136,10 @@ class Step:
     def failures(self) -> list[str]:
         """Why the rate is not sustained, in words."""
         found = []
-        if self.sent.recorded < KEPT_UP * self.sent.offered:
-            found.append(f"sent {self.sent.recorded} of {self.sent.offered}")
+        if not self.kept_up:
+            found.append(
+                f"{self.sent.recorded} of {self.sent.offered} recorded, {self.sent.rate:,.1f}/s"
+            )
         if self.delivered < DELIVERED:
             found.append(f"delivered {self.delivered:.1%}")
         if self.tally.closed:
