@@ -1,7 +1,9 @@
 """The subscribers of the fan-out benchmark: a client process of its own holding many
-websocket connections, each subscribed to the wall map over graphql-transport-ws. Plain
-asyncio and the websockets library, no GraphQL client: the measuring instrument must
-cost the shared cores little, gridcenter and the raw baseline alike.
+websocket connections, each subscribed to the wall map over graphql-transport-ws. No
+GraphQL client, nor even websockets' asyncio connections (a task and a message queue
+each): every connection is an asyncio protocol driving the websockets library's sans-I/O
+ClientProtocol, which parses frames, answers pings and closes. The measuring
+instrument must cost the shared cores little, gridcenter and the raw baseline alike.
 
 Every grid in a frame is one commit delivered; its latency is the receive instant less
 the grid's `lastReport`, the instant the report was recorded (same machine, same
@@ -20,18 +22,22 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import orjson
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, WebSocketException
+from websockets.client import ClientProtocol
+from websockets.frames import Frame, Opcode
 from websockets.typing import Subprotocol
+from websockets.uri import WebSocketURI, parse_uri
 
 from infra.bench.fanout.figures import BUCKET, Tally
 from infra.descriptors import allow_open_files
 
 GRIDS = "subscription { gridStatus { code level open lastReport } }"
 """The command center's wall map: every grid now, then the grids that change."""
+SUBSCRIBE = orjson.dumps({"id": "1", "type": "subscribe", "payload": {"query": GRIDS}})
 PROTOCOL = Subprotocol("graphql-transport-ws")
 OPENING = 32
 """Connections a process opens at once: each first answer is a read of every grid."""
+OPEN_TIMEOUT = 120.0
+"""Seconds a connection may take to get its first answer."""
 REMEMBERED = 4096
 """Frames whose decoding is kept (a frame reaches every connection of the process)."""
 
@@ -39,11 +45,11 @@ REMEMBERED = 4096
 class Subscribers:
     def __init__(self) -> None:
         self.tally = Tally()
-        self.live: set[asyncio.Task[None]] = set()
+        self.live: set[_Subscriber] = set()
         self.grids = 0
         """Grids in a first answer: a frame with as many is a full refresh."""
-        self._decoded: dict[str, tuple[float, ...] | None] = {}
-        self._closing = False
+        self.closing = False
+        self._decoded: dict[bytes, tuple[float, ...] | None] = {}
         self._opening = asyncio.Semaphore(OPENING)
 
     async def top_up(
@@ -51,28 +57,29 @@ class Subscribers:
     ) -> list[str]:
         """Open connections until `count` live, the k-th (from `start`, over the whole
         benchmark) to urls[k % len(urls)]; returns the errors of those that failed."""
-        self._closing = False
-        wanted = count - len(self.live)
-        loop = asyncio.get_running_loop()
-        ready = [loop.create_future() for _ in range(max(wanted, 0))]
-        for k, future in enumerate(ready, start + len(self.live)):
-            task = asyncio.create_task(self._subscribe(urls[k % len(urls)], init, future))
-            self.live.add(task)
-            task.add_done_callback(self.live.discard)
-        results = await asyncio.gather(*ready, return_exceptions=True)
-        return [repr(error) for error in results if isinstance(error, BaseException)]
+        self.closing = False
+        first = start + len(self.live)
+        wanted = range(first, first + max(count - len(self.live), 0))
+        opened = await asyncio.gather(
+            *(self._open(urls[k % len(urls)], init) for k in wanted), return_exceptions=True
+        )
+        return [repr(error) for error in opened if isinstance(error, BaseException)]
 
     async def close(self) -> None:
-        self._closing = True
-        for task in list(self.live):
-            task.cancel()
-        await asyncio.gather(*self.live, return_exceptions=True)
+        self.closing = True
+        for subscriber in list(self.live):
+            subscriber.close()
+        for _ in range(50):  # the closing handshakes, a moment at most
+            if not self.live:
+                break
+            await asyncio.sleep(0.1)
+        self.live.clear()
 
     def take(self) -> Tally:
         taken, self.tally = self.tally, Tally()
         return taken
 
-    def received(self, message: str, now: float) -> None:
+    def received(self, message: bytes, now: float) -> None:
         tally = self.tally
         tally.frames += 1
         tally.octets += len(message)
@@ -88,7 +95,7 @@ class Subscribers:
         for commit in commits:
             latencies[max(int((now - commit) * BUCKET), 0)] += 1
 
-    def _decode(self, message: str) -> tuple[float, ...] | None:
+    def _decode(self, message: bytes) -> tuple[float, ...] | None:
         """The commit instants of the grids in a frame; None for a full refresh."""
         if len(self._decoded) >= REMEMBERED:
             self._decoded.clear()
@@ -103,51 +110,119 @@ class Subscribers:
         self._decoded[message] = found
         return found
 
-    async def _subscribe(
-        self, url: str, init: Mapping[str, Any], ready: asyncio.Future[None]
+    async def _open(self, url: str, init: Mapping[str, Any]) -> None:
+        """One subscriber, counted live once its first answer came."""
+        uri = parse_uri(url)
+        loop = asyncio.get_running_loop()
+        async with self._opening:
+            subscriber = _Subscriber(self, uri, init, loop.create_future())
+            await loop.create_connection(lambda: subscriber, uri.host, uri.port)
+            try:
+                async with asyncio.timeout(OPEN_TIMEOUT):
+                    await subscriber.ready
+            except BaseException:
+                subscriber.close()
+                raise
+        if subscriber.lost:  # between its first answer and now
+            if not self.closing:
+                self.tally.closed[subscriber.code] += 1
+        else:
+            self.live.add(subscriber)
+
+
+class _Subscriber(asyncio.Protocol):
+    """One connection: the opening handshake, connection_init and its ack, the
+    subscription and its first answer (then `ready`), then every frame to the tally."""
+
+    def __init__(
+        self,
+        subscribers: Subscribers,
+        uri: WebSocketURI,
+        init: Mapping[str, Any],
+        ready: asyncio.Future[None],
     ) -> None:
-        await self._opening.acquire()
-        try:
-            async with connect(
-                url,
-                subprotocols=[PROTOCOL],
-                compression=None,
-                max_size=None,
-                ping_interval=None,
-                open_timeout=120,
-                close_timeout=1,
-            ) as ws:
-                await _subscribed(ws, init)
-                first = orjson.loads(await ws.recv())
-                self.grids = max(self.grids, len(first["payload"]["data"]["gridStatus"]))
-                self._opening.release()
-                ready.set_result(None)
-                async for message in ws:
-                    self.received(message, time.time())  # type: ignore[arg-type]
-            if not self._closing:
-                self.tally.closed[ws.close_code or 0] += 1
-        except ConnectionClosed as closed:
-            if not ready.done():
-                ready.set_exception(closed)
-            elif not self._closing:
-                self.tally.closed[closed.rcvd.code if closed.rcvd else 1006] += 1
-        except (OSError, TimeoutError, WebSocketException, KeyError, ValueError) as error:
-            if not ready.done():
-                ready.set_exception(error)
-        finally:
-            if not ready.done():
-                ready.cancel()
-                self._opening.release()
+        self.subscribers, self.ready, self.lost = subscribers, ready, False
+        self.protocol = ClientProtocol(uri, subprotocols=[PROTOCOL])
+        self._init = orjson.dumps({"type": "connection_init", "payload": dict(init)})
+        self._stage = "handshake"
+        self._transport: asyncio.Transport | None = None
 
+    @property
+    def code(self) -> int:
+        """The close code the server sent; 1006 if none."""
+        return self.protocol.close_rcvd.code if self.protocol.close_rcvd else 1006
 
-async def _subscribed(ws: ClientConnection, init: Mapping[str, Any]) -> None:
-    """graphql-transport-ws: connection_init, its ack, then the subscription."""
-    await ws.send(orjson.dumps({"type": "connection_init", "payload": init}).decode())
-    ack = orjson.loads(await ws.recv())
-    if ack.get("type") != "connection_ack":
-        raise ValueError(f"not acknowledged: {ack}")
-    subscribe = {"id": "1", "type": "subscribe", "payload": {"query": GRIDS}}
-    await ws.send(orjson.dumps(subscribe).decode())
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        self.protocol.send_request(self.protocol.connect())
+        self._flush()
+
+    def data_received(self, data: bytes) -> None:
+        protocol = self.protocol
+        protocol.receive_data(data)
+        for event in protocol.events_received():
+            if isinstance(event, Frame):
+                if event.opcode is Opcode.TEXT:
+                    self._message(bytes(event.data))
+            elif self._stage == "handshake":  # the opening handshake's response
+                if protocol.handshake_exc is not None:
+                    self._fail(protocol.handshake_exc)
+                    return
+                protocol.send_text(self._init)
+                self._stage = "ack"
+        self._flush()
+
+    def _message(self, data: bytes) -> None:
+        if self._stage == "open":
+            self.subscribers.received(data, time.time())
+        elif self._stage == "ack":
+            if orjson.loads(data).get("type") != "connection_ack":
+                self._fail(ValueError(f"not acknowledged: {data[:200]!r}"))
+                return
+            self.protocol.send_text(SUBSCRIBE)
+            self._stage = "first"
+        elif self._stage == "first":
+            grids = orjson.loads(data)["payload"]["data"]["gridStatus"]
+            self.subscribers.grids = max(self.subscribers.grids, len(grids))
+            self._stage = "open"
+            if not self.ready.done():
+                self.ready.set_result(None)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = True
+        if not self.ready.done():
+            self.ready.set_exception(exc or ConnectionError(f"closed ({self.code})"))
+            return
+        subscribers = self.subscribers
+        if self in subscribers.live:
+            subscribers.live.discard(self)
+            if not subscribers.closing:
+                subscribers.tally.closed[self.code] += 1
+
+    def close(self) -> None:
+        if self._transport is None or self._transport.is_closing():
+            return
+        with contextlib.suppress(Exception):
+            self.protocol.send_close(1000)
+            self._flush()
+        self._transport.close()
+
+    def _fail(self, error: Exception) -> None:
+        if not self.ready.done():
+            self.ready.set_exception(error)
+        if self._transport is not None:
+            self._transport.close()
+
+    def _flush(self) -> None:
+        if self._transport is None or self._transport.is_closing():
+            return
+        for chunk in self.protocol.data_to_send():
+            if chunk:
+                self._transport.write(chunk)
+            else:  # the protocol is done with the connection
+                self._transport.close()
+                return
 
 
 def run(control: Connection) -> None:
