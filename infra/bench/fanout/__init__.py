@@ -95,8 +95,8 @@ async def _bench(settings: Settings, options: Options, say: Say) -> list[Run]:
         deployed(settings, say) as deployment,
         _processes(options.clients, deployment.codes) as (clients, baselines),
     ):
-        commands = Commands(deployment.addresses, deployment.token, deployment.targets)
-        signed_in = {"Authorization": f"Bearer {deployment.token}"}
+        commands = Commands(deployment.addresses, deployment.tokens, deployment.targets)
+        signed_in = {"Authorization": f"Bearer {deployment.tokens[0]}"}
         try:
             for count in options.subscribers:
                 steps, opened = [], {}

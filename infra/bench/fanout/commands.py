@@ -1,5 +1,5 @@
-"""The commands of the fan-out benchmark: reports (reportCase, by an operator taking a
-hotline call) at one grid after another, sent to the two nodes in turn over HTTP/1.1
+"""The commands of the fan-out benchmark: reports (reportCase, by the operators taking
+hotline calls in turn) at one grid after another, sent to the two nodes in turn over HTTP/1.1
 keep-alive connections, at a rate held open loop. A command goes when it is due,
 whether or not those before it are answered, up to CONNECTIONS in flight a node; past
 that the node is not keeping up, the sender waits for a connection and the rate
@@ -40,9 +40,9 @@ class Node:
 
 class Commands:
     def __init__(
-        self, nodes: Sequence[Node], token: str, targets: Sequence[tuple[float, float]]
+        self, nodes: Sequence[Node], tokens: Sequence[str], targets: Sequence[tuple[float, float]]
     ) -> None:
-        self._nodes, self._token = list(nodes), token
+        self._nodes, self._tokens = list(nodes), itertools.cycle(tokens)
         shuffled = list(targets)
         random.Random(7).shuffle(shuffled)
         self._targets = itertools.cycle(shuffled)
@@ -97,7 +97,7 @@ class Commands:
         started = loop.time()
         try:
             async with asyncio.timeout(ANSWER_TIMEOUT):
-                answer = await connection.post(body, self._token)
+                answer = await connection.post(body, next(self._tokens))
         except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError):
             connection.close()
             self._opened[node] -= 1

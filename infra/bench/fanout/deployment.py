@@ -33,8 +33,9 @@ CITY = 2004
 class Deployment:
     nodes: tuple[ApiServer, ApiServer]
     worker: Running
-    token: str
-    """An operator's: the operator reports hotline calls and reads the whole district."""
+    tokens: tuple[str, ...]
+    """One for each of the district's operators: operators report hotline calls (each
+    their own, so no token is every command's) and read the whole district."""
     codes: tuple[str, ...]
     """The grids, by code."""
     targets: tuple[tuple[float, float], ...]
@@ -70,7 +71,7 @@ def deployed(settings: Settings, say: Callable[[str], None]) -> Iterator[Deploym
             stack.callback(server.stop)
             redis = server.url
             say(f"Redis: a throwaway server on port {server.port}")
-        token = _prepared(replace(settings, database_url=database, redis_url=redis), say)
+        tokens = _prepared(replace(settings, database_url=database, redis_url=redis), say)
         city = plan_city(CITY)
         points = random.Random(CITY)
         targets = tuple(
@@ -85,24 +86,22 @@ def deployed(settings: Settings, say: Callable[[str], None]) -> Iterator[Deploym
         stack.callback(worker.stop)
         say(f"API nodes on ports {first.port} and {second.port}, one projection worker")
         codes = tuple(grid.code for grid in city.grids)
-        yield Deployment((first, second), worker, token, codes, targets, database, redis)
+        yield Deployment((first, second), worker, tokens, codes, targets, database, redis)
 
 
-def _prepared(settings: Settings, say: Callable[[str], None]) -> str:
-    """Seed the demo city's map into an empty store; an operator's token."""
+def _prepared(settings: Settings, say: Callable[[str], None]) -> tuple[str, ...]:
+    """Seed the demo city's map into an empty store; a token for each operator."""
     app = build_application(settings)
     try:
         if not app.recorder.max_notification_id():
             staff = seed_map(app, plan_city(CITY), CITY)
             say(f"seeded the demo city's map: 589 grids, {staff} staff")
-        secret, digest = mint()
-        app.issue_token(
-            digest,
-            operator_codes()[0],
-            "fan-out benchmark",
-            by=app.actor(ADMIN_CODE),
-            at=datetime.now(UTC),
-        )
-        return secret
+        tokens = []
+        for operator in operator_codes():
+            secret, digest = mint()
+            admin, now = app.actor(ADMIN_CODE), datetime.now(UTC)
+            app.issue_token(digest, operator, "fan-out benchmark", by=admin, at=now)
+            tokens.append(secret)
+        return tuple(tokens)
     finally:
         app.close()
