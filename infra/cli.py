@@ -464,7 +464,7 @@ def bench_fanout_command(
     except FanoutFailed as error:
         console.print(f"[red]the benchmark could not run: {escape(str(error))}[/red]")
         raise typer.Exit(1) from None
-    console.print(table(runs), width=max(console.width, 160))
+    Console(width=max(console.width, 170)).print(table(runs))  # wide even into a file
     for run in runs:
         for line in summary(run, rate):
             console.print(line, soft_wrap=True)
