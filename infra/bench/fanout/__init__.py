@@ -31,7 +31,7 @@ from infra.settings import Settings
 
 __all__ = ["FanoutFailed", "Options", "Run", "Step", "bench_fanout"]
 
-RATES: tuple[int, ...] = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 400)
+RATES: tuple[int, ...] = (1, 2, 3, 5, 7, 10, 15, 20, 30, 40, 50, 75, 100, 150, 200, 300, 400)
 RATES += (600, 800, 1200, 1600, 2400, 3200, 4800, 6400)
 """The ramp's rates, commands (or broadcasts) a second."""
 QUIET = 2.0
