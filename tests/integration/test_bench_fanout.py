@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from infra.bench.fanout import Options, bench_fanout
 from infra.bench.fanout.report import summary, table
 from infra.cli import cli
+from infra.loopback import PostgresServer
 from infra.settings import Settings
-from tests.servers import PostgresServer
 
 TINY = Options(subscribers=(20,), clients=2, seconds=2, step_seconds=1, steps=2)
 
