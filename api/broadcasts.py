@@ -5,10 +5,13 @@ from frame to frame. (graphql-transport-ws; the legacy protocol runs each subscr
 on its own.)
 
 A subscriber joins its broadcast, waits until the broadcast's own execution listens to
-the view, and only then reads its first answer on its own — for gridStatus and
-workloadUpdates the state now, for caseUpdates nothing but the sign that it may read
-it — so no change can fall between its first answer and the shared ones (a change
-sent twice is harmless: an answer is the state of what changed, not a difference).
+the view, and only then gets its first answer — for gridStatus and workloadUpdates the
+state now, for caseUpdates nothing but the sign that it may read it — from a read that
+starts after it joined, so no change can fall between its first answer and the shared
+ones (a change sent twice is harmless: an answer is the state of what changed, not a
+difference). Subscribers that join while a first read is under way share the next one:
+a wall of screens reconnecting at once (a node restarted) costs a few reads, not one
+each.
 
 Each subscriber has a bounded queue; one that falls MAX_QUEUED answers behind is closed
 with code 1013 (try again later) rather than buffered without bound: it reconnects and
@@ -20,10 +23,10 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
@@ -52,6 +55,9 @@ SHARED = {"gridStatus": Kind.STATE, "workloadUpdates": Kind.STATE, "caseUpdates"
 not: every subscriber replays from a position of their own."""
 
 Key = tuple[str, str | None, bytes, tuple[Any, ...]]
+T = TypeVar("T")
+First = str | list[Any] | None
+"""A first answer: its JSON text, the errors that refused it, or none (changes only)."""
 
 
 class Member:
@@ -84,6 +90,8 @@ class Broadcast:
         self.key, self.members = key, set[Member]()
         self.context = dataclasses.replace(context, started=asyncio.Event())
         self.task = asyncio.ensure_future(self._run(operation))
+        self.first = NextRead[First]()
+        """Members' first answers, each from a read that starts after the member asks."""
 
     async def _run(self, operation: Operation[Context, None]) -> None:
         from api.schema import schema  # noqa: PLC0415 - the schema imports the api modules
@@ -108,6 +116,38 @@ class Broadcast:
                 member.offer(None)
             with contextlib.suppress(Exception):
                 await source.aclose()
+
+
+class NextRead(Generic[T]):
+    """Reads that start after whoever asks, shared by all who ask before one starts: one
+    read runs at a time, and everyone who asked while it ran gets the next one."""
+
+    def __init__(self) -> None:
+        self._next: asyncio.Future[T] | None = None
+        self._reading = asyncio.Lock()
+        self._readers: set[asyncio.Future[None]] = set()
+
+    async def after_now(self, read: Callable[[], Awaitable[T]]) -> T:
+        """The answer of a read that starts after this call (`read` is this asker's own,
+        run if no read is waiting to start yet)."""
+        if self._next is None:
+            self._next = asyncio.get_running_loop().create_future()
+            self._next.add_done_callback(_retrieved)
+            reading = asyncio.ensure_future(self._read(read, self._next))
+            self._readers.add(reading)  # held until done: the loop keeps only weak ones
+            reading.add_done_callback(self._readers.discard)
+        return await asyncio.shield(self._next)  # an asker that leaves cancels no one
+
+    async def _read(self, read: Callable[[], Awaitable[T]], answer: asyncio.Future[T]) -> None:
+        async with self._reading:  # after the read under way, which began too early
+            self._next = None
+            try:
+                answer.set_result(await read())
+            except Exception as error:
+                answer.set_exception(error)
+            finally:
+                if not answer.done():  # cancelled (the server stops): so are its askers
+                    answer.cancel()
 
 
 class Broadcasts:
@@ -166,14 +206,18 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Context, None]):
             listening = asyncio.ensure_future(broadcast.context.started.wait())
             await asyncio.wait({listening, broadcast.task}, return_when=asyncio.FIRST_COMPLETED)
             listening.cancel()  # the broadcast listens, or it failed: this member finds out
-            own = dataclasses.replace(self.context, started=asyncio.Event())
-            source = await schema.subscribe(
-                operation.query,
-                variable_values=operation.variables,
-                context_value=own,
-                operation_name=operation.operation_name,
-            )
-            first = await _first(source, own, SHARED[_field(operation.query) or ""])
+
+            async def read() -> First:
+                own = dataclasses.replace(self.context, started=asyncio.Event())
+                source = await schema.subscribe(
+                    operation.query,
+                    variable_values=operation.variables,
+                    context_value=own,
+                    operation_name=operation.operation_name,
+                )
+                return await _first(source, own, SHARED[_field(operation.query) or ""])
+
+            first = await broadcast.first.after_now(read)
             if isinstance(first, list):  # refused, or not a valid query: nothing shared
                 await operation.send_operation_message(
                     {"id": operation.id, "type": "error", "payload": first}
@@ -187,7 +231,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Context, None]):
             broadcasts.leave(member, broadcast)
 
 
-async def _first(source: Any, own: Context, kind: Kind) -> str | list[Any] | None:
+async def _first(source: Any, own: Context, kind: Kind) -> First:
     """A member's own first answer: the state now (STATE), or nothing once it listens
     (CHANGES); a list of errors if it was refused."""
     answers = _answers(source, errors=True)
@@ -225,6 +269,12 @@ async def _answers(source: Any, errors: bool = False) -> AsyncGenerator[Any, Non
         if result.errors:
             payload["errors"] = [_formatted(e) for e in result.errors]
         yield orjson.dumps(payload).decode()
+
+
+def _retrieved(answer: asyncio.Future[Any]) -> None:
+    """A first answer nobody waited for any more (they all left) fails quietly."""
+    if not answer.cancelled():
+        answer.exception()
 
 
 async def _once(result: Any) -> AsyncGenerator[Any, None]:

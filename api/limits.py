@@ -11,6 +11,7 @@ from collections.abc import Callable
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -35,10 +36,12 @@ NUL_REFUSED = "a request may not hold a NUL character"
 
 def extensions() -> list[Callable[[], SchemaExtension]]:
     """Factories: strawberry makes each extension anew per request; the caches live at
-    module level, shared by every request."""
+    module level, shared by every request. The depth and alias limits are validation
+    rules made once (LIMITS): the validation cache is keyed by the rules too, and the
+    limiters make a rule class of their own each time they are made, so rules made per
+    request would never find a document validated before."""
     return [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH, should_ignore=_introspection),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(LIMITS),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
@@ -47,6 +50,12 @@ def extensions() -> list[Callable[[], SchemaExtension]]:
 
 def _introspection(ignore: IgnoreContext) -> bool:
     return ignore.field_name.startswith("__")
+
+
+LIMITS = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH, should_ignore=_introspection).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
 
 
 class RequestLimits:

@@ -2,7 +2,9 @@
 projection runner's, the Redis listener's); this hub hands each notice to the loop,
 where every listener of that view gets it in its own bounded queue. A listener that
 falls MAX_BEHIND notices behind is dropped with a clear error rather than buffered
-without bound; a client resubscribes and reads the view afresh.
+without bound; a client resubscribes and reads the view afresh. A listener that finds
+several notices waiting takes them as one (their keys together): under load, a live view
+is read once for all the changes that queued up while it was busy, not once for each.
 
 The hub follows each view's position. A notice that starts after the position the last
 one ended at means some were missed (Redis restarted, a worker took over); and a view
@@ -120,6 +122,17 @@ def _cases_between(log: EventLog, after: int, position: int) -> frozenset[str]:
 async def _drain(queue: asyncio.Queue[ViewChanged | None]) -> AsyncIterator[ViewChanged]:
     while True:
         notice = await queue.get()
+        while notice is not None and not queue.empty():  # behind: read what waits once
+            later = queue.get_nowait()
+            notice = None if later is None else merged(notice, later)
         if notice is None:
             raise FellBehind(f"fell {MAX_BEHIND} notices behind: subscribe again")
         yield notice
+
+
+def merged(first: ViewChanged, later: ViewChanged) -> ViewChanged:
+    """Two notices of a view as one: every key either names (all, if either does not
+    know), from where the first started to where the later ended."""
+    keys = None if first.keys is None or later.keys is None else first.keys | later.keys
+    after, position = min(first.after, later.after), max(first.position, later.position)
+    return ViewChanged(first.view, keys, position, after)

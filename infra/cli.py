@@ -32,11 +32,14 @@ from domain.events import EVENT_NAMES
 from domain.service import GridCenter, StaffPlan
 from domain.staff import Role
 from infra.bench import bench_rebuild
+from infra.bench.fanout import FanoutFailed, Options, bench_fanout
+from infra.bench.fanout.report import machine, notes, summary, table
 from infra.bootstrap import build_application, build_projections, event_log
 from infra.demo.city import plan_city
 from infra.demo.people import ADMIN_CODE, operator_codes
 from infra.demo.seed import seed_city
 from infra.demo.simulator import Simulator, any_cases, open_cases
+from infra.descriptors import allow_open_files
 from infra.history import Entry, History, Query
 from infra.leases import open_leases
 from infra.logs import configure
@@ -52,7 +55,7 @@ from projections.runner import BATCH
 from projections.store import open_view_store
 
 if TYPE_CHECKING:
-    from infra import page_bench
+    from infra.bench import page as page_bench
 
 cli = typer.Typer(
     name="gridcenter",
@@ -296,6 +299,7 @@ def serve(
         console.print(f"[red]gridcenter: {escape(str(error))}[/red]")
         raise typer.Exit(2) from None
     host, port = host or settings.host, port or settings.port
+    allow_open_files()  # a websocket subscriber holds a descriptor
     console.print(f"serving http://{host}:{port}/graphql")
     uvicorn.run(
         create_app(settings),
@@ -451,7 +455,7 @@ def bench_page(
     drawing the same grids from static GeoJSON, then the page's JavaScript heap while the
     simulator records `rate` events a second — on a copy of the store (seeded with the demo
     city and a day of history if it has no case)."""
-    from infra import page_bench  # noqa: PLC0415 - needs Playwright, from the test extras
+    from infra.bench import page as page_bench  # noqa: PLC0415 - needs Playwright, from the test extras
 
     with _application() as (settings, app), tempfile.TemporaryDirectory() as scratch:
         source = settings.database_url.removeprefix("sqlite:///")
@@ -468,7 +472,7 @@ def bench_page(
         bench_app = build_application(copy)
         try:
             token = page_bench.issue_operator_token(bench_app)
-            with page_bench.served(Path(scratch) / "gridcenter.db", page_bench.free_port()) as base:
+            with page_bench.served(Path(scratch) / "gridcenter.db") as base:
                 load = page_bench.measure_load(base, token, repeat)
                 console.print(
                     f"time to a fully drawn map ({load.grids} grids), median of {repeat}:\n"
@@ -498,6 +502,51 @@ def _show_sample(sample: page_bench.Sample) -> None:
         f"heap {sample.heap_mb:6.1f} MB  {sample.nodes:>6,} DOM nodes  "
         f"{sample.markers:>5,} markers"
     )
+
+
+@bench_cli.command("fanout")
+def bench_fanout_command(
+    subscribers: Annotated[
+        str, typer.Option(help="Numbers of websocket subscribers to try, comma-separated.")
+    ] = "1000,5000",
+    clients: Annotated[int, typer.Option(min=1, help="Client processes holding them.")] = 4,
+    rate: Annotated[float, typer.Option(min=1, help="The first rate, commands a second.")] = 50,
+    seconds: Annotated[float, typer.Option(min=1, help="Seconds the first rate runs.")] = 10,
+    step_seconds: Annotated[
+        float, typer.Option(min=1, help="Seconds each further rate of the ramp runs.")
+    ] = 5,
+    steps: Annotated[int, typer.Option(min=1, help="Rates tried at most, the first too.")] = 16,
+) -> None:
+    """The live wall map pushed to websocket subscribers spread over two API nodes, beside
+    a raw websockets broadcast of the same payloads to the same subscribers: latency from
+    commit to delivery and deliveries a second, at the first rate and at the highest rate
+    each sustains. Starts its own PostgreSQL and Redis unless GRIDCENTER_DATABASE_URL
+    (PostgreSQL) and GRIDCENTER_REDIS_URL name them; the nodes, the worker and the clients
+    run as processes of their own on this machine."""
+    try:
+        counts = tuple(int(n) for n in subscribers.split(","))
+    except ValueError:
+        counts = ()
+    if not counts or min(counts) < 2:
+        raise typer.BadParameter("numbers of 2 or more, e.g. 1000,5000", param_hint="--subscribers")
+    try:
+        settings = Settings.from_env()
+    except SettingsInvalid as error:
+        console.print(f"[red]gridcenter: {escape(str(error))}[/red]")
+        raise typer.Exit(2) from None
+    options = Options(counts, clients, rate, seconds, step_seconds, steps)
+    console.print(machine(clients), soft_wrap=True)
+    try:
+        runs = bench_fanout(settings, options, lambda line: console.print(line, soft_wrap=True))
+    except FanoutFailed as error:
+        console.print(f"[red]the benchmark could not run: {escape(str(error))}[/red]")
+        raise typer.Exit(1) from None
+    Console(width=max(console.width, 170)).print(table(runs))  # wide even into a file
+    for run in runs:
+        for line in summary(run, rate):
+            console.print(line, soft_wrap=True)
+    for line in notes():
+        console.print(line, soft_wrap=True)
 
 
 def _print(entry: Entry) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import (
+from infra.loopback import (
     PostgresServer,
     RedisServer,
     ServerUnavailableError,

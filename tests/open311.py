@@ -15,7 +15,7 @@ import httpx
 
 from domain.service import GridCenter, StaffPlan
 from domain.staff import Role
-from tests.servers import ApiServer
+from infra.loopback import ApiServer
 
 LISTS = {
     "services",

@@ -216,9 +216,14 @@ class ServiceBase(Application[UUID]):
         return Change(case, number=number)
 
     def peek(self, kind: type[A], aggregate_id: UUID) -> A | None:
-        """A read-only look (no copy) for lookups that decide nothing by themselves."""
+        """A read-only look (no copy) for lookups that decide nothing by themselves. A
+        look while another thread brings the cached aggregate up to date takes it as it
+        is rather than queue for the same read (every report looks the district's map
+        up: waiting in line serialised them on one lock)."""
         try:
-            found: Aggregate = self.repository.get(aggregate_id, deepcopy_from_cache=False)
+            found: Aggregate = self.repository.get(
+                aggregate_id, deepcopy_from_cache=False, fastforward_skipping=True
+            )
         except AggregateNotFoundError:
             return None
         return found if isinstance(found, kind) else None

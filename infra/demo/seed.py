@@ -61,6 +61,31 @@ def seed_city(
     """Record a planned city; deterministic for a given seed. With `settings` of a shared
     store, two worker processes survey the grids; without, this process does."""
     report = progress or (lambda what, done, total: None)
+    staff = seed_map(app, city, seed)
+    report("map", len(city.grids), len(city.grids))
+    chunks = [
+        list(range(start, min(start + GRIDS_A_CHUNK, len(city.grids))))
+        for start in range(0, len(city.grids), GRIDS_A_CHUNK)
+    ]
+    shared = settings is not None and not settings.database_url.startswith("memory:")
+    counts = (
+        _survey_in_parallel(settings, city, seed, chunks, report)
+        if shared and settings is not None
+        else _survey_here(app, city, seed, chunks, report)
+    )
+    return Seeded(
+        grids=len(city.grids),
+        staff=staff,
+        components=sum(c for c, _ in counts),
+        households=sum(h for _, h in counts),
+        events=app.recorder.max_notification_id() or 0,
+    )
+
+
+def seed_map(app: GridCenter, city: CityPlan, seed: int = 2004) -> int:
+    """The staff, the map and the grid teams of a planned city: seed_city without the
+    survey of components and households (a benchmark of the live map needs no more).
+    Returns how many staff."""
     rng = random.Random(seed)
     staff = people.staff(city, app.catalog, rng)
     app.enrol_staff(staff, ADMIN, SEEDED_AT)
@@ -80,24 +105,7 @@ def seed_city(
         ADMIN,
         SEEDED_AT,
     )
-    report("map", len(city.grids), len(city.grids))
-    chunks = [
-        list(range(start, min(start + GRIDS_A_CHUNK, len(city.grids))))
-        for start in range(0, len(city.grids), GRIDS_A_CHUNK)
-    ]
-    shared = settings is not None and not settings.database_url.startswith("memory:")
-    counts = (
-        _survey_in_parallel(settings, city, seed, chunks, report)
-        if shared and settings is not None
-        else _survey_here(app, city, seed, chunks, report)
-    )
-    return Seeded(
-        grids=len(city.grids),
-        staff=len(staff),
-        components=sum(c for c, _ in counts),
-        households=sum(h for _, h in counts),
-        events=app.recorder.max_notification_id() or 0,
-    )
+    return len(staff)
 
 
 def survey(app: GridCenter, city: CityPlan, seed: int, grids: Sequence[int]) -> tuple[int, int]:

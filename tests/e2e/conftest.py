@@ -20,9 +20,9 @@ import pytest
 from playwright.sync_api import Browser, Error, Page, Playwright, sync_playwright
 
 from api.page import DIST
-from infra.page_bench import CHROMIUM
-from infra.page_bench import FLAGS as CHROMIUM_FLAGS
-from tests.servers import ApiServer, free_port, start_api
+from infra.bench.page import CHROMIUM
+from infra.bench.page import FLAGS as CHROMIUM_FLAGS
+from infra.loopback import ApiServer, free_port, start_api
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"

@@ -16,9 +16,9 @@ from playwright.sync_api import Page, expect
 from domain.cases import Channel
 from domain.grids.geometry import Point
 from infra.bootstrap import build_application
+from infra.loopback import ApiServer, start_api
 from infra.settings import Settings
 from tests.e2e.conftest import City, copy_of, open_page, query, screenshot
-from tests.servers import ApiServer, start_api
 
 LEVELS = "query ($asOf: AsOf) { grids(asOf: $asOf) { code level } }"
 GRID_MAP = "{ gridMap }"

@@ -16,9 +16,9 @@ import pytest
 
 from domain.service import GridCenter, StaffPlan
 from domain.staff import Role
+from infra.loopback import ApiServer, start_api
 from infra.tokens import mint
 from tests.fixtures import ADMIN, DISTRICT, MONDAY, Loop
-from tests.servers import ApiServer, start_api
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -21,14 +21,7 @@ from gql.transport.websockets import WebsocketsTransport
 
 from domain.service import GridCenter, StaffPlan
 from domain.staff import Role
-from infra.tokens import mint
-from projections import VIEWS
-from projections.replay import fold
-from projections.store import open_view_store
-from tests.fixtures import ADMIN, DISTRICT, GRID_A, MONDAY, Loop, head, names_since
-from tests.histories import contents, folded
-from tests.integration.api.client import ANSWER
-from tests.servers import (
+from infra.loopback import (
     ApiServer,
     PostgresServer,
     RedisServer,
@@ -37,6 +30,13 @@ from tests.servers import (
     start_command,
     start_redis,
 )
+from infra.tokens import mint
+from projections import VIEWS
+from projections.replay import fold
+from projections.store import open_view_store
+from tests.fixtures import ADMIN, DISTRICT, GRID_A, MONDAY, Loop, head, names_since
+from tests.histories import contents, folded
+from tests.integration.api.client import ANSWER
 
 pytestmark = pytest.mark.postgres
 GRIDS = 'subscription { gridStatus(area: "GRID") { code open } }'.replace("GRID", GRID_A)

@@ -51,3 +51,14 @@ def test_introspection_is_not_held_to_the_depth_limit() -> None:
     from graphql import get_introspection_query  # noqa: PLC0415
 
     assert schema.execute_sync(get_introspection_query()).errors is None
+
+
+def test_a_query_sent_again_is_not_validated_again() -> None:
+    from strawberry.extensions.validation_cache import _get_validate_cache  # noqa: PLC0415
+
+    validated = _get_validate_cache(256)  # the cache every request's ValidationCache shares
+    before = validated.cache_info()
+    for _ in range(3):
+        assert schema.execute_sync("{ root { child { name } } }  # sent again").errors is None
+    after = validated.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 2)

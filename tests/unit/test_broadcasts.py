@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from api.broadcasts import MAX_QUEUED, Member, _field
+from api.broadcasts import MAX_QUEUED, Member, NextRead, _field
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,31 @@ def test_a_subscriber_that_falls_behind_is_closed_once() -> None:
         return int(handler.closed)
 
     assert asyncio.run(offer()) == 1
+
+
+def test_first_answers_asked_for_while_a_read_runs_share_the_next_read() -> None:
+    async def scenario() -> tuple[list[str], list[str]]:
+        reads: list[str] = []
+        release = asyncio.Event()
+
+        def reader(name: str) -> Any:
+            async def read() -> str:
+                reads.append(name)
+                await release.wait()
+                return f"read by {name}"
+
+            return read
+
+        shared = NextRead[str]()
+        first = asyncio.ensure_future(shared.after_now(reader("a")))
+        while not reads:  # until a's read has started: those asking now come too late for it
+            await asyncio.sleep(0)
+        later = [asyncio.ensure_future(shared.after_now(reader(n))) for n in "bcd"]
+        await asyncio.sleep(0)
+        release.set()
+        answers = await asyncio.gather(first, *later)
+        return reads, answers
+
+    reads, answers = asyncio.run(asyncio.wait_for(scenario(), 5))
+    assert reads == ["a", "b"]  # one read for a, one shared by b, c and d
+    assert answers == ["read by a", "read by b", "read by b", "read by b"]

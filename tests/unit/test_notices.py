@@ -72,3 +72,28 @@ def test_a_view_that_moved_without_a_notice_is_read_again_whole(
 
     notice = asyncio.run(asyncio.wait_for(listen(), 10))
     assert (notice.keys, notice.position) == (None, head(app))
+
+
+def test_notices_that_queued_up_while_a_listener_was_busy_come_as_one(app: GridCenter) -> None:
+    async def listen() -> list[ViewChanged]:
+        bus = Bus()
+        notices = hub.Notices(bus, asyncio.get_running_loop(), MemoryViewStore(), app.recorder)
+        got: list[ViewChanged] = []
+        async with notices.listening(grid_status.name) as incoming:
+            for n, code in enumerate(["g1", "g2", "g3"]):
+                bus.publish(ViewChanged(grid_status.name, frozenset({code}), n + 1, n))
+            await asyncio.sleep(0.05)  # the three are queued before the listener looks
+            async for notice in incoming:
+                got.append(notice)
+                break
+        notices.close()
+        return got
+
+    (notice,) = asyncio.run(asyncio.wait_for(listen(), 10))
+    assert notice == ViewChanged(grid_status.name, frozenset({"g1", "g2", "g3"}), 3, 0)
+
+
+def test_a_notice_that_knows_no_keys_makes_the_merged_one_read_everything() -> None:
+    known = ViewChanged(grid_status.name, frozenset({"g1"}), 5, 4)
+    unknown = ViewChanged(grid_status.name, None, 9, 5)
+    assert hub.merged(known, unknown) == ViewChanged(grid_status.name, None, 9, 4)

@@ -17,7 +17,7 @@ from gql.transport.websockets import WebsocketsTransport
 from graphql import GraphQLObjectType
 
 from api.schema import schema
-from tests.servers import ApiServer
+from infra.loopback import ApiServer
 
 TRANSPORT_WS = WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL
 LEGACY_WS = WebsocketsTransport.APOLLO_SUBPROTOCOL

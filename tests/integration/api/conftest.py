@@ -10,9 +10,9 @@ import pytest
 
 from domain.service import GridCenter, StaffPlan
 from domain.staff import Role
+from infra.loopback import ApiServer, start_api
 from infra.tokens import mint
 from tests.fixtures import ADMIN, DISTRICT, GRID_A, MONDAY
-from tests.servers import ApiServer, start_api
 
 STAFF = [
     StaffPlan("OP01", "王调度", Role.OPERATOR, (DISTRICT,)),

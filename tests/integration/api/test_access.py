@@ -13,10 +13,10 @@ import websockets
 from gql.transport.exceptions import TransportQueryError
 
 from domain.service import GridCenter
+from infra.loopback import ApiServer
 from infra.tokens import digest_of
 from tests.fixtures import ADMIN, GRID_A, MONDAY, Loop
 from tests.integration.api.client import TRANSPORT_WS, query, wait_for_case
-from tests.servers import ApiServer
 
 
 def test_each_reader_sees_what_is_theirs(

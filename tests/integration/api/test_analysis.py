@@ -6,9 +6,9 @@ import pytest
 from gql.transport.exceptions import TransportQueryError
 
 from domain.service import GridCenter
+from infra.loopback import ApiServer
 from tests.fixtures import Loop
 from tests.integration.api.client import query, wait_for_case
-from tests.servers import ApiServer
 
 
 def test_the_monthly_analysis_counts_reports_against_the_month_before(

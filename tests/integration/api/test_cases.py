@@ -7,9 +7,9 @@ import pytest
 from gql.transport.exceptions import TransportQueryError
 
 from domain.service import GridCenter
+from infra.loopback import ApiServer
 from tests.fixtures import Loop
 from tests.integration.api.client import query, subscribe, wait_for_case
-from tests.servers import ApiServer
 
 
 def test_a_case_comes_with_its_timeline(server: ApiServer, app: GridCenter) -> None:

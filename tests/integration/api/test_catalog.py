@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from infra.loopback import ApiServer
 from tests.integration.api.client import mutate, query
-from tests.servers import ApiServer
 
 CATALOG = """{ catalog { version
   categories { code family major { code name { zh } } name { zh en } department limit urgentTier }

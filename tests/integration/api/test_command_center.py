@@ -12,9 +12,9 @@ from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
 from domain.service import GridCenter
+from infra.loopback import ApiServer
 from tests.fixtures import COMMUNITY, COVER, GRID_A, GRID_B, GRID_C, GRID_D, STREET, Loop, head
 from tests.integration.api.client import query, report, step, wait_for_case
-from tests.servers import ApiServer
 
 HEADLINE = """{ headline(area: "") { day reported filed dispatched closed overdueNow openNow
   onTimeClosingRate rateFormula rateVersion } }"""

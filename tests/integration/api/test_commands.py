@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from domain.service import GridCenter
+from infra.loopback import ApiServer
 from tests.fixtures import head
 from tests.integration.api.client import report, step, wait_for_case
-from tests.servers import ApiServer
 
 
 def test_the_closed_loop_runs_through_mutations(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from infra.loopback import ApiServer
 from tests.integration.api.client import mutate
-from tests.servers import ApiServer
 
 
 def test_an_admin_registers_components_found_in_a_survey(

@@ -8,6 +8,7 @@ from gql.transport.exceptions import TransportQueryError
 
 from domain.cases import Channel, case_id
 from domain.service import GridCenter
+from infra.loopback import ApiServer
 from tests.fixtures import (
     CITY_MGMT,
     IN_A,
@@ -19,7 +20,6 @@ from tests.fixtures import (
     head,
 )
 from tests.integration.api.client import LEGACY_WS, TRANSPORT_WS, stream
-from tests.servers import ApiServer
 
 
 @pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])

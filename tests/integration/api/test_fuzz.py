@@ -19,11 +19,11 @@ from schemathesis.generation import GenerationMode
 
 from domain.service import GridCenter, StaffPlan
 from domain.staff import Role
+from infra.loopback import ApiServer, start_api
 from infra.tokens import mint
 from tests.conftest import POSTGRES
 from tests.fixtures import ADMIN, DISTRICT, MONDAY, Loop
 from tests.integration.api.client import root_fields
-from tests.servers import ApiServer, start_api
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 
 from domain.service import GridCenter
+from infra.loopback import ApiServer
 from tests.fixtures import GRID_A, head
 from tests.integration.api.client import mutate, query
-from tests.servers import ApiServer
 
 
 def test_an_admin_puts_a_grid_worker_on_duty_and_the_map_shows_them(

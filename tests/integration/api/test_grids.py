@@ -7,9 +7,9 @@ import pytest
 from gql.transport.exceptions import TransportQueryError
 
 from domain.service import GridCenter
+from infra.loopback import ApiServer
 from tests.fixtures import GRID_A, GRID_B, Loop
 from tests.integration.api.client import query, subscribe
-from tests.servers import ApiServer
 
 
 def test_the_whole_map_comes_in_one_query(server: ApiServer, app: GridCenter) -> None:

@@ -4,10 +4,10 @@ workers of their grids."""
 from __future__ import annotations
 
 from domain.service import GridCenter
+from infra.loopback import ApiServer
 from tests.fixtures import ADMIN, GRID_A, GRID_B, MONDAY
 from tests.histories import HOMES
 from tests.integration.api.client import mutate
-from tests.servers import ApiServer
 
 
 def test_a_grid_worker_registers_tags_and_moves_out_households_of_their_grid(

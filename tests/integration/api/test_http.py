@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.servers import ApiServer
+from infra.loopback import ApiServer
 
 NEW, OLD = "application/graphql-response+json", "application/json"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 
 from domain.service import GridCenter
+from infra.loopback import ApiServer
 from tests.fixtures import head
 from tests.integration.api.client import post
-from tests.servers import ApiServer
 
 
 def test_health_tells_the_position_the_views_reflect(server: ApiServer, app: GridCenter) -> None:

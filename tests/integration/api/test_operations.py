@@ -6,8 +6,8 @@ import re
 
 import httpx
 
+from infra.loopback import ApiServer
 from tests.integration.api.client import mutate
-from tests.servers import ApiServer
 
 REPORT = """mutation { reportCase(channel: HOTLINE, category: "E0101",
   location: {lon: 116.405, lat: 39.935}, description: "路边垃圾") { ANSWER } }"""

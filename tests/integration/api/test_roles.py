@@ -21,6 +21,7 @@ from domain.cases import Channel
 from domain.service import GridCenter, StaffPlan
 from domain.staff import Role
 from domain.visits import Need
+from infra.loopback import ApiServer, start_api
 from infra.tokens import digest_of, mint
 from tests.conftest import POSTGRES
 from tests.fixtures import (
@@ -37,7 +38,6 @@ from tests.fixtures import (
 )
 from tests.histories import HOMES
 from tests.integration.api.client import TRANSPORT_WS, query, root_fields, wait_for_case
-from tests.servers import ApiServer, start_api
 
 W, S, OP, D, AU, AD, P = "W001", "S001", "OP01", "D001", "AU01", "AD01", "P001"
 ROLES = [W, S, OP, D, AU, AD, P]

@@ -8,8 +8,8 @@ import time
 import httpx
 
 from domain.service import GridCenter
+from infra.loopback import ApiServer
 from tests.integration.api.client import mutate, query
-from tests.servers import ApiServer
 
 ROSTER = "{ staff { code role department grids active } }"
 

@@ -7,9 +7,9 @@ import pytest
 from gql.transport.exceptions import TransportQueryError
 
 from domain.service import GridCenter
+from infra.loopback import ApiServer
 from tests.fixtures import GRID_A, SANITATION, Loop, head
 from tests.integration.api.client import query, wait_for_case
-from tests.servers import ApiServer
 
 THEN = """query ($asOf: AsOf) {
   case: caseBoard(asOf: $asOf) { cases { number stage timeline { name } } }

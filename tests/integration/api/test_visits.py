@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from domain.service import GridCenter, HouseholdPlan
+from infra.loopback import ApiServer
 from tests.fixtures import ADMIN, GRID_B, IN_B, MONDAY
 from tests.histories import HOMES
 from tests.integration.api.client import mutate, query, wait_for_case
-from tests.servers import ApiServer
 
 
 def test_visit_coverage_counts_the_quarters_due_per_tag(server: ApiServer) -> None:

@@ -6,9 +6,9 @@ import pytest
 from gql.transport.exceptions import TransportQueryError
 
 from domain.service import GridCenter
+from infra.loopback import ApiServer
 from tests.fixtures import ADMIN, GRID_A, MONDAY, Loop
 from tests.integration.api.client import query, subscribe, wait_for_case
-from tests.servers import ApiServer
 
 
 def test_workload_shows_queues_and_the_checks_waiting(

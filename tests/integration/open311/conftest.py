@@ -13,11 +13,11 @@ import pytest
 from domain.cases import Channel
 from domain.service import GridCenter, StaffPlan
 from domain.staff import Role
+from infra.loopback import start_api
 from infra.tokens import mint
 from tests.conftest import POSTGRES
 from tests.fixtures import ADMIN, DISTRICT, GRID_A, MONDAY, Loop
 from tests.open311 import CLIENT, City
-from tests.servers import start_api
 
 STAFF = [
     StaffPlan("OP01", "王调度", Role.OPERATOR, (DISTRICT,)),

@@ -1,5 +1,5 @@
-"""What every throwaway server of the test run shares: the error that fails a test
-(never a skip) when a server cannot start, and free ports."""
+"""What every throwaway server on loopback shares: the error raised (a test fails, never
+skips) when a server cannot start, and free ports."""
 
 from __future__ import annotations
 

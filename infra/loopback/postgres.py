@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server for the test run, so integration tests use real SQL
+"""A throwaway PostgreSQL server for a test run or a benchmark, so they use real SQL
 without anything to set up by hand. Its data lives in a temporary directory that is
 removed when the server stops."""
 
@@ -18,7 +18,7 @@ from uuid import uuid4
 
 import psycopg
 
-from tests.servers.common import READY_TIMEOUT, ServerUnavailableError, _run, free_port
+from infra.loopback.common import READY_TIMEOUT, ServerUnavailableError, _run, free_port
 
 SERVER_OPTIONS = (
     "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from tests.servers.common import READY_TIMEOUT, ServerUnavailableError, free_port
+from infra.loopback.common import READY_TIMEOUT, ServerUnavailableError, free_port
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""A throwaway Redis for the test run (Debian's redis-server)."""
+"""A throwaway Redis for a test run or a benchmark (Debian's redis-server)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 
-from tests.servers.common import READY_TIMEOUT, ServerUnavailableError, free_port
+from infra.loopback.common import READY_TIMEOUT, ServerUnavailableError, free_port
 
 
 @dataclass

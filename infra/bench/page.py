@@ -18,11 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -36,6 +32,7 @@ import orjson
 
 from domain.service import GridCenter
 from infra.demo.simulator import Simulator, open_cases
+from infra.loopback import start_api
 from infra.tokens import mint
 
 CHROMIUM = os.environ.get("GRIDCENTER_CHROMIUM", "/usr/bin/chromium")
@@ -94,41 +91,13 @@ class Memory:
 
 
 @contextmanager
-def served(store: Path, port: int) -> Iterator[str]:
+def served(store: Path) -> Iterator[str]:
     """`gridcenter serve` over `store` in a process of its own; yields its base URL."""
-    env = {**os.environ, "GRIDCENTER_DATABASE_URL": f"sqlite:///{store}"}
-    command = [str(Path(sys.executable).parent / "gridcenter"), "serve", "--port", str(port)]
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    server = start_api(f"sqlite:///{store}")
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"gridcenter serve exited: {log.read().decode()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gridcenter serve did not answer in 120 s") from None
-                time.sleep(0.2)
-        yield base
+        yield f"http://127.0.0.1:{server.port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+        server.stop()
 
 
 def copy_store(source: Path, into: Path) -> Path:

@@ -1,0 +1,150 @@
+"""What the fan-out benchmark counts and how it reads it: each client process keeps a
+Tally of the frames and grid updates it received and of their latencies (in buckets of
+0.1 ms), the tallies of all client processes are added up, and a Step is one rate held
+for some seconds, by gridcenter or by the raw broadcast."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+BUCKET = 10_000
+"""Latency buckets a second: 0.1 ms."""
+SUSTAINED_P99 = 1.0
+"""Seconds: a rate is sustained while the p99 latency stays below this (no backlog
+building up), every update arrives and no subscriber is closed."""
+DELIVERED = 0.99
+"""The share of the updates due that must arrive for a rate to count as sustained."""
+KEPT_UP = 0.95
+"""The share of the offered commands (or broadcasts) that must be recorded, and of the
+rate offered that they must reach."""
+
+
+@dataclass
+class Tally:
+    """What subscribers received: frames, the grid updates in them (one a commit), their
+    latencies from commit to delivery, and the close codes of connections the server
+    closed."""
+
+    frames: int = 0
+    updates: int = 0
+    refreshes: int = 0
+    """Frames that held every grid again (the server had missed notices): not timed."""
+    octets: int = 0
+    first: float = float("inf")
+    last: float = 0.0
+    latencies: Counter[int] = field(default_factory=Counter)
+    closed: Counter[int] = field(default_factory=Counter)
+
+    def add(self, other: Tally) -> None:
+        self.frames += other.frames
+        self.updates += other.updates
+        self.refreshes += other.refreshes
+        self.octets += other.octets
+        self.first = min(self.first, other.first)
+        self.last = max(self.last, other.last)
+        self.latencies.update(other.latencies)
+        self.closed.update(other.closed)
+
+    def percentile(self, share: float) -> float:
+        """Seconds from commit to delivery that `share` of the updates stayed within."""
+        total = sum(self.latencies.values())
+        if not total:
+            return float("nan")
+        wanted, seen = share * total, 0
+        for bucket in sorted(self.latencies):
+            seen += self.latencies[bucket]
+            if seen >= wanted:
+                return (bucket + 1) / BUCKET
+        return max(self.latencies) / BUCKET
+
+    @property
+    def span(self) -> float:
+        """Seconds from the first update received to the last."""
+        return max(self.last - self.first, 0.0)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What the sender of a step did: commands recorded (mutations answered Recorded, or
+    frames broadcast), refused or failed, over how many seconds, and the mutations'
+    answer times (gridcenter only)."""
+
+    offered: int
+    recorded: int
+    failed: int
+    seconds: float
+    answers: tuple[float, ...] = ()
+
+    @property
+    def rate(self) -> float:
+        return self.recorded / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True)
+class Step:
+    system: str  # "gridcenter" or "baseline"
+    rate: float  # commands (or broadcasts) offered a second
+    subscribers: int
+    sent: Sent
+    tally: Tally
+
+    @property
+    def due(self) -> int:
+        """Updates the subscribers should receive: every commit, to every subscriber."""
+        return self.sent.recorded * self.subscribers
+
+    @property
+    def delivered(self) -> float:
+        return self.tally.updates / self.due if self.due else 0.0
+
+    @property
+    def deliveries(self) -> float:
+        """Updates delivered a second, over the span they arrived in."""
+        span = self.tally.span
+        return self.tally.updates / span if span else 0.0
+
+    @property
+    def frames(self) -> float:
+        span = self.tally.span
+        return self.tally.frames / span if span else 0.0
+
+    @property
+    def p50(self) -> float:
+        return self.tally.percentile(0.50)
+
+    @property
+    def p99(self) -> float:
+        return self.tally.percentile(0.99)
+
+    @property
+    def kept_up(self) -> bool:
+        """The sender recorded (nearly) every command, at (nearly) the rate offered."""
+        sent = self.sent
+        return sent.recorded >= KEPT_UP * sent.offered and sent.rate >= KEPT_UP * self.rate
+
+    @property
+    def sustained(self) -> bool:
+        return (
+            self.kept_up
+            and self.delivered >= DELIVERED
+            and not self.tally.closed
+            and self.p99 < SUSTAINED_P99
+        )
+
+    @property
+    def failures(self) -> list[str]:
+        """Why the rate is not sustained, in words."""
+        found = []
+        if not self.kept_up:
+            found.append(
+                f"{self.sent.recorded} of {self.sent.offered} recorded, {self.sent.rate:,.1f}/s"
+            )
+        if self.delivered < DELIVERED:
+            found.append(f"delivered {self.delivered:.1%}")
+        if self.tally.closed:
+            codes = ", ".join(f"{n}×{code}" for code, n in sorted(self.tally.closed.items()))
+            found.append(f"closed {codes}")
+        if not self.p99 < SUSTAINED_P99:
+            found.append(f"p99 ≥ {SUSTAINED_P99:g} s")
+        return found

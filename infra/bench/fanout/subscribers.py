@@ -1,0 +1,250 @@
+"""The subscribers of the fan-out benchmark: a client process of its own holding many
+websocket connections, each subscribed to the wall map over graphql-transport-ws. No
+GraphQL client, nor even websockets' asyncio connections (a task and a message queue
+each): every connection is an asyncio protocol driving the websockets library's sans-I/O
+ClientProtocol, which parses frames, answers pings and closes. The measuring
+instrument must cost the shared cores little, gridcenter and the raw baseline alike.
+
+Every grid in a frame is one commit delivered; its latency is the receive instant less
+the grid's `lastReport`, the instant the report was recorded (same machine, same
+clock). Frames are identical for every connection but the operation id, and every
+connection uses the same one, so a frame is decoded once per process. The benchmark
+drives the process over a pipe: top the connections up, count, tally, close, stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from multiprocessing.connection import Connection
+from typing import Any
+
+import orjson
+from websockets.client import ClientProtocol
+from websockets.frames import Frame, Opcode
+from websockets.typing import Subprotocol
+from websockets.uri import WebSocketURI, parse_uri
+
+from infra.bench.fanout.figures import BUCKET, Tally
+from infra.descriptors import allow_open_files
+
+GRIDS = "subscription { gridStatus { code level open lastReport } }"
+"""The command center's wall map: every grid now, then the grids that change."""
+SUBSCRIBE = orjson.dumps({"id": "1", "type": "subscribe", "payload": {"query": GRIDS}})
+PROTOCOL = Subprotocol("graphql-transport-ws")
+OPENING = 32
+"""Connections a process opens at once: each first answer is a read of every grid."""
+OPEN_TIMEOUT = 120.0
+"""Seconds a connection may take to get its first answer."""
+REMEMBERED = 4096
+"""Frames whose decoding is kept (a frame reaches every connection of the process)."""
+
+
+class Subscribers:
+    def __init__(self) -> None:
+        self.tally = Tally()
+        self.live: set[_Subscriber] = set()
+        self.grids = 0
+        """Grids in a first answer: a frame with as many is a full refresh."""
+        self.closing = False
+        self._decoded: dict[bytes, tuple[float, ...] | None] = {}
+        self._opening = asyncio.Semaphore(OPENING)
+
+    async def top_up(
+        self, urls: list[str], count: int, init: Mapping[str, Any], start: int
+    ) -> list[str]:
+        """Open connections until `count` live, the k-th (from `start`, over the whole
+        benchmark) to urls[k % len(urls)]; returns the errors of those that failed."""
+        self.closing = False
+        first = start + len(self.live)
+        wanted = range(first, first + max(count - len(self.live), 0))
+        opened = await asyncio.gather(
+            *(self._open(urls[k % len(urls)], init) for k in wanted), return_exceptions=True
+        )
+        return [repr(error) for error in opened if isinstance(error, BaseException)]
+
+    async def close(self) -> None:
+        self.closing = True
+        for subscriber in list(self.live):
+            subscriber.close()
+        for _ in range(50):  # the closing handshakes, a moment at most
+            if not self.live:
+                break
+            await asyncio.sleep(0.1)
+        self.live.clear()
+
+    def take(self) -> Tally:
+        taken, self.tally = self.tally, Tally()
+        return taken
+
+    def received(self, message: bytes, now: float) -> None:
+        tally = self.tally
+        tally.frames += 1
+        tally.octets += len(message)
+        decoded = self._decoded
+        commits = decoded[message] if message in decoded else self._decode(message)
+        if commits is None:
+            tally.refreshes += 1
+            return
+        tally.updates += len(commits)
+        tally.first = min(tally.first, now)
+        tally.last = now
+        latencies = tally.latencies
+        for commit in commits:
+            latencies[max(int((now - commit) * BUCKET), 0)] += 1
+
+    def _decode(self, message: bytes) -> tuple[float, ...] | None:
+        """The commit instants of the grids in a frame; None for a full refresh."""
+        if len(self._decoded) >= REMEMBERED:
+            self._decoded.clear()
+        grids = orjson.loads(message)["payload"]["data"]["gridStatus"]
+        found = None
+        if len(grids) < self.grids:
+            found = tuple(
+                datetime.fromisoformat(grid["lastReport"]).timestamp()
+                for grid in grids
+                if grid["lastReport"]
+            )
+        self._decoded[message] = found
+        return found
+
+    async def _open(self, url: str, init: Mapping[str, Any]) -> None:
+        """One subscriber, counted live once its first answer came."""
+        uri = parse_uri(url)
+        loop = asyncio.get_running_loop()
+        async with self._opening:
+            subscriber = _Subscriber(self, uri, init, loop.create_future())
+            await loop.create_connection(lambda: subscriber, uri.host, uri.port)
+            try:
+                async with asyncio.timeout(OPEN_TIMEOUT):
+                    await subscriber.ready
+            except BaseException:
+                subscriber.close()
+                raise
+        if subscriber.lost:  # between its first answer and now
+            if not self.closing:
+                self.tally.closed[subscriber.code] += 1
+        else:
+            self.live.add(subscriber)
+
+
+class _Subscriber(asyncio.Protocol):
+    """One connection: the opening handshake, connection_init and its ack, the
+    subscription and its first answer (then `ready`), then every frame to the tally."""
+
+    def __init__(
+        self,
+        subscribers: Subscribers,
+        uri: WebSocketURI,
+        init: Mapping[str, Any],
+        ready: asyncio.Future[None],
+    ) -> None:
+        self.subscribers, self.ready, self.lost = subscribers, ready, False
+        self.protocol = ClientProtocol(uri, subprotocols=[PROTOCOL])
+        self._init = orjson.dumps({"type": "connection_init", "payload": dict(init)})
+        self._stage = "handshake"
+        self._transport: asyncio.Transport | None = None
+
+    @property
+    def code(self) -> int:
+        """The close code the server sent; 1006 if none."""
+        return self.protocol.close_rcvd.code if self.protocol.close_rcvd else 1006
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        self.protocol.send_request(self.protocol.connect())
+        self._flush()
+
+    def data_received(self, data: bytes) -> None:
+        protocol = self.protocol
+        protocol.receive_data(data)
+        for event in protocol.events_received():
+            if isinstance(event, Frame):
+                if event.opcode is Opcode.TEXT:
+                    self._message(bytes(event.data))
+            elif self._stage == "handshake":  # the opening handshake's response
+                if protocol.handshake_exc is not None:
+                    self._fail(protocol.handshake_exc)
+                    return
+                protocol.send_text(self._init)
+                self._stage = "ack"
+        self._flush()
+
+    def _message(self, data: bytes) -> None:
+        if self._stage == "open":
+            self.subscribers.received(data, time.time())
+        elif self._stage == "ack":
+            if orjson.loads(data).get("type") != "connection_ack":
+                self._fail(ValueError(f"not acknowledged: {data[:200]!r}"))
+                return
+            self.protocol.send_text(SUBSCRIBE)
+            self._stage = "first"
+        elif self._stage == "first":
+            grids = orjson.loads(data)["payload"]["data"]["gridStatus"]
+            self.subscribers.grids = max(self.subscribers.grids, len(grids))
+            self._stage = "open"
+            if not self.ready.done():
+                self.ready.set_result(None)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = True
+        if not self.ready.done():
+            self.ready.set_exception(exc or ConnectionError(f"closed ({self.code})"))
+            return
+        subscribers = self.subscribers
+        if self in subscribers.live:
+            subscribers.live.discard(self)
+            if not subscribers.closing:
+                subscribers.tally.closed[self.code] += 1
+
+    def close(self) -> None:
+        if self._transport is None or self._transport.is_closing():
+            return
+        with contextlib.suppress(Exception):
+            self.protocol.send_close(1000)
+            self._flush()
+        self._transport.close()
+
+    def _fail(self, error: Exception) -> None:
+        if not self.ready.done():
+            self.ready.set_exception(error)
+        if self._transport is not None:
+            self._transport.close()
+
+    def _flush(self) -> None:
+        if self._transport is None or self._transport.is_closing():
+            return
+        for chunk in self.protocol.data_to_send():
+            if chunk:
+                self._transport.write(chunk)
+            else:  # the protocol is done with the connection
+                self._transport.close()
+                return
+
+
+def run(control: Connection) -> None:
+    """A client process: obey the benchmark's commands until told to stop."""
+    allow_open_files()
+    asyncio.run(_obey(control))
+
+
+async def _obey(control: Connection) -> None:
+    subscribers = Subscribers()
+    while True:
+        command, *args = await asyncio.to_thread(control.recv)
+        if command == "top up":
+            control.send(await subscribers.top_up(*args))
+        elif command == "count":
+            control.send(subscribers.tally.updates)
+        elif command == "take":
+            control.send(subscribers.take())
+        elif command == "close":
+            await subscribers.close()
+            control.send(None)
+        else:
+            with contextlib.suppress(Exception):
+                await subscribers.close()
+            return

@@ -1,0 +1,50 @@
+"""`gridcenter bench fanout` at a tiny size: the whole harness — PostgreSQL, a throwaway
+Redis, two API nodes, a projection worker, client processes and the raw broadcast
+servers — runs, and reports figures for gridcenter beside the baseline. The real sizes
+(1,000 and 5,000 subscribers) run only from the command."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from infra.bench.fanout import Options, bench_fanout
+from infra.bench.fanout.report import summary, table
+from infra.cli import cli
+from infra.loopback import PostgresServer
+from infra.settings import Settings
+
+TINY = Options(subscribers=(20,), clients=2, seconds=2, step_seconds=1, steps=2)
+
+
+@pytest.mark.postgres
+def test_the_benchmark_reports_gridcenter_beside_the_raw_broadcast(
+    postgres_server: PostgresServer,
+) -> None:
+    said: list[str] = []
+    settings = Settings(database_url=postgres_server.create_database())  # Redis: throwaway
+    (run,) = bench_fanout(settings, TINY, said.append)
+
+    for system in ("gridcenter", "baseline"):
+        first = run.of(system)[0]
+        assert first.rate == 50 and first.subscribers == 20
+        assert first.sent.recorded > 0, said
+        assert first.tally.updates > 0 and first.deliveries > 0, said
+        assert not math.isnan(first.p50) and first.p50 <= first.p99, said
+        assert 0 < first.delivered <= 1.0, said
+    assert run.of("gridcenter")[0].sent.answers  # the mutations' answer times
+
+    console = Console(width=200, record=True)
+    console.print(table([run]))
+    shown = console.export_text()
+    assert "gridcenter" in shown and "baseline" in shown
+    assert any(line.startswith("  at 50/s: gridcenter p50") for line in summary(run, 50))
+
+
+def test_the_numbers_of_subscribers_must_be_numbers() -> None:
+    answer = CliRunner().invoke(cli, ["bench", "fanout", "--subscribers", "many"])
+    assert answer.exit_code == 2
+    assert "--subscribers" in answer.output
