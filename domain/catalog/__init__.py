@@ -2,8 +2,8 @@
 public may see it, and the extra questions a report of it may answer."""
 
 from domain.catalog.bilingual import Name
+from domain.catalog.catalog import Catalog
 from domain.catalog.entries import (
-    Catalog,
     CatalogInvalid,
     Category,
     Department,
