@@ -46,6 +46,7 @@ from infra.logs import configure
 from infra.rebuild import Rebuilder
 from infra.redis_bus import open_bus
 from infra.settings import Settings, SettingsInvalid
+from infra.threads import take_turns_often
 from infra.tokens import issued, mint
 from infra.watcher import DeadlineWatch
 from infra.workers import ViewWorker
@@ -186,6 +187,7 @@ def _serving(settings: Settings) -> Iterator[None]:
         create_app(settings), host=settings.host, port=settings.port, log_level="warning"
     )
     server = uvicorn.Server(config)
+    take_turns_often()
     thread = Thread(target=server.run, name="api", daemon=True)
     thread.start()
     while not server.started and thread.is_alive():
@@ -300,6 +302,7 @@ def serve(
         raise typer.Exit(2) from None
     host, port = host or settings.host, port or settings.port
     allow_open_files()  # a websocket subscriber holds a descriptor
+    take_turns_often()
     console.print(f"serving http://{host}:{port}/graphql")
     uvicorn.run(
         create_app(settings),
@@ -362,6 +365,7 @@ def project(
 ) -> None:
     """Keep the views up to date: those whose lease this worker takes (all of them if it
     is alone), taking over the views of a worker that stops or dies (Ctrl-C stops)."""
+    take_turns_often()
     with _application() as (settings, app):
         store = open_view_store(settings.database_url)
         bus = open_bus(settings.redis_url)
