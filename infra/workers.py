@@ -3,23 +3,69 @@ and takes over any view whose holder died. `gridcenter project` runs one on its 
 API node runs one beside the API unless the deployment leaves the views to workers.
 
 Every CLAIM_EVERY seconds the worker tries to take the leases it lacks; when it gains
-one, it starts folding that view from the view's committed position."""
+one, it starts folding that view from the view's committed position.
+
+The views it holds are followed in groups, each by a runner on a thread of its own: each
+live view (those screens subscribe to, see LIVE) alone, the others together. A batch of
+a live view is one fold and one small commit, so its notice goes out as soon as that is
+done, not after the slowest view of the batch has read its rows and committed them. All
+the runners wake on one subscription to the log (projections.runner.Wakes)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from threading import Event, Thread
 
 from infra.leases import Leases
+from projections import case_board, grid_status, workload
 from projections.bus import Bus
 from projections.replay import Log
-from projections.runner import BATCH, ProjectionRunner
+from projections.runner import BATCH, ProjectionRunner, Wakes
 from projections.store import ViewStore
 from projections.view import View
 
 CLAIM_EVERY = 2.0
+LIVE = (grid_status.name, case_board.name, workload.name)
+"""The views followed each on its own: the live subscriptions' (api/broadcasts.py)."""
 log = logging.getLogger("gridcenter.workers")
+
+
+@dataclass
+class Follower:
+    """A runner following the log on a thread of its own."""
+
+    runner: ProjectionRunner
+    thread: Thread | None = None
+    halt: Event = field(default_factory=Event)
+    wake: Event = field(default_factory=Event)
+
+    @property
+    def names(self) -> list[str]:
+        return [view.name for view in self.runner.views]
+
+    def start(self, wakes: Wakes) -> None:
+        self.wake = wakes.event()
+        self.thread = Thread(target=self._follow, args=(wakes,), name="views", daemon=True)
+        self.thread.start()
+
+    def alive(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def stop(self) -> None:
+        self.halt.set()
+        self.wake.set()
+        if self.thread is not None:
+            self.thread.join(timeout=30)
+
+    def _follow(self, wakes: Wakes) -> None:
+        try:
+            self.runner.follow(self.halt, self.wake)
+        except Exception:
+            log.exception("the views %s stopped; they start again from their positions", self.names)
+        finally:
+            wakes.forget(self.wake)
 
 
 class ViewWorker:
@@ -35,68 +81,67 @@ class ViewWorker:
     ) -> None:
         self.log, self.store, self.views, self.leases = log_, store, views, leases
         self.bus, self.batch, self.claim_every = bus, batch, claim_every
-        self.runner: ProjectionRunner | None = None
-        self._running: tuple[Thread, Event] | None = None
+        self.followers: list[Follower] = []
 
     @property
     def held(self) -> list[View]:
         return [view for view in self.views if view.name in self.leases.held]
 
     def claim(self) -> bool:
-        """Take the leases free now; True if the views held changed."""
+        """Take the leases free now; True if the views held changed (the followers are
+        then new ones, not started)."""
         before = self.held
         self.leases.claim(view.name for view in self.views)
         held = self.held
-        if held == before and (self.runner is not None or not held):
+        if held == before and (self.followers or not held):
             return False
         log.info("folding views %s", ", ".join(v.name for v in held) or "none")
-        self.runner = ProjectionRunner(self.log, self.store, held, self.bus, self.batch)
+        self._halt()
+        self.followers = [Follower(self._runner(group)) for group in groups(held)]
         return True
 
     def catch_up(self) -> int:
         """Claim, then fold the held views up to the head of the log (synchronously);
-        returns the position they reached (0 if none is held)."""
+        returns the position they all reached (0 if none is held)."""
         self.claim()
-        return self.runner.catch_up() if self.runner is not None and self.held else 0
+        reached = [follower.runner.catch_up() for follower in self.followers]
+        return min(reached, default=0)
 
     def run(self, stop: Event) -> None:
         """Follow the log with the held views until `stop`, claiming again every while.
         A runner that failed (its error is logged) starts again from the committed
         positions: a view never skips an event."""
+        wakes = Wakes(self.log)
         try:
             while not stop.is_set():
-                changed = self.claim()
-                if changed or not self._alive():
-                    self._restart()
+                self.claim()
+                self.followers = [self._again(follower) for follower in self.followers]
+                for follower in self.followers:
+                    if follower.thread is None:
+                        follower.start(wakes)
                 stop.wait(self.claim_every)
         finally:
             self._halt()
+            wakes.close()
             self.leases.release()
 
-    def _alive(self) -> bool:
-        return self._running is not None and self._running[0].is_alive()
+    def _again(self, follower: Follower) -> Follower:
+        """A follower whose runner failed, as a new one from the committed positions."""
+        if follower.thread is None or follower.alive():
+            return follower
+        return Follower(self._runner(follower.runner.views))
 
-    def _restart(self) -> None:
-        self._halt()
-        held = self.held
-        if not held:
-            return
-        self.runner = ProjectionRunner(self.log, self.store, held, self.bus, self.batch)
-        halt = Event()
-        thread = Thread(target=self._follow, args=(self.runner, halt), name="views", daemon=True)
-        thread.start()
-        self._running = (thread, halt)
-
-    @staticmethod
-    def _follow(runner: ProjectionRunner, halt: Event) -> None:
-        try:
-            runner.run(halt)
-        except Exception:
-            log.exception("the views stopped; they start again from their positions")
+    def _runner(self, views: Sequence[View]) -> ProjectionRunner:
+        return ProjectionRunner(self.log, self.store, views, self.bus, self.batch)
 
     def _halt(self) -> None:
-        if self._running is not None:
-            thread, halt = self._running
-            halt.set()
-            thread.join(timeout=30)
-            self._running = None
+        for follower in self.followers:
+            follower.stop()
+        self.followers = []
+
+
+def groups(views: Sequence[View]) -> list[list[View]]:
+    """The views as their runners follow them: each live one alone, the rest together."""
+    alone = [[view] for view in views if view.name in LIVE]
+    rest = [view for view in views if view.name not in LIVE]
+    return alone + ([rest] if rest else [])

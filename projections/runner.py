@@ -8,7 +8,7 @@ every view at the last committed batch, so a new runner carries on from there.""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from threading import Event, Thread
+from threading import Event, Lock, Thread
 from time import perf_counter
 from typing import Any
 
@@ -65,22 +65,24 @@ class ProjectionRunner:
         return self.position
 
     def run(self, stop: Event, poll: float = POLL) -> None:
-        """Catch up, then follow the log until `stop` is set. The log's subscription only
-        wakes the runner (LISTEN/NOTIFY on PostgreSQL, the commit signal in-process);
-        events are read in batches by position, and a poll covers missed wake-ups."""
-        wake = Event()
-        subscription = self.log.subscribe(gt=self.log.max_notification_id() or 0)
-        listener = Thread(target=_wake_on_events, args=(subscription, wake), daemon=True)
-        listener.start()
+        """Catch up, then follow the log until `stop` is set, woken by a subscription of
+        its own (see Wakes)."""
+        wakes = Wakes(self.log)
+        wake = wakes.event()
         Thread(target=_wake_on_stop, args=(stop, wake), daemon=True).start()
         try:
-            while not stop.is_set():
-                self.catch_up()
-                wake.wait(poll)
-                wake.clear()
+            self.follow(stop, wake, poll)
         finally:
-            subscription.stop()
-            listener.join(timeout=5)
+            wakes.close()
+
+    def follow(self, stop: Event, wake: Event, poll: float = POLL) -> None:
+        """Catch up each time `wake` is set, or after `poll` seconds without, until `stop`
+        is set (whoever sets it sets `wake` too). Events are read in batches by position:
+        a wake-up only says there may be more, and the poll covers a missed one."""
+        while not stop.is_set():
+            wake.clear()  # before reading: a commit from now on wakes the next round
+            self.catch_up()
+            wake.wait(poll)
 
     def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
         """Fold the named views (all if None) from position 0 and replace what they hold.
@@ -156,9 +158,39 @@ def _records(stored: Iterable[StoredRow], readers: dict[str, list[View]]) -> Ite
             yield decode(row)
 
 
-def _wake_on_events(subscription: Iterable[Any], wake: Event) -> None:
-    for _ in subscription:
-        wake.set()
+class Wakes:
+    """Wake-ups when the log grows, from one subscription to it (LISTEN/NOTIFY on
+    PostgreSQL, the commit signal in-process) for any number of followers: each has an
+    Event of its own, set at every commit. Followers of different views share it, so
+    following the views in several runners costs one subscription, not one each."""
+
+    def __init__(self, log: Log) -> None:
+        self._lock = Lock()
+        self._events: list[Event] = []
+        self._subscription = log.subscribe(gt=log.max_notification_id() or 0)
+        self._listener = Thread(target=self._listen, name="wake-ups", daemon=True)
+        self._listener.start()
+
+    def event(self) -> Event:
+        """An Event set from now on whenever events are committed."""
+        wake = Event()
+        with self._lock:
+            self._events.append(wake)
+        return wake
+
+    def forget(self, wake: Event) -> None:
+        with self._lock:
+            self._events.remove(wake)
+
+    def close(self) -> None:
+        self._subscription.stop()
+        self._listener.join(timeout=5)
+
+    def _listen(self) -> None:
+        for _ in self._subscription:
+            with self._lock:
+                for wake in self._events:
+                    wake.set()
 
 
 def _wake_on_stop(stop: Event, wake: Event) -> None:

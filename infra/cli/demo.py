@@ -29,6 +29,7 @@ from infra.demo.people import ADMIN_CODE, operator_codes
 from infra.demo.simulator import Simulator, any_cases
 from infra.history import History, Query
 from infra.settings import Settings
+from infra.threads import take_turns_often
 from infra.tokens import mint
 
 
@@ -111,6 +112,7 @@ def _serving(settings: Settings) -> Iterator[None]:
         create_app(settings), host=settings.host, port=settings.port, log_level="warning"
     )
     server = uvicorn.Server(config)
+    take_turns_often()
     thread = Thread(target=server.run, name="api", daemon=True)
     thread.start()
     while not server.started and thread.is_alive():

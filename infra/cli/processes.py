@@ -16,6 +16,7 @@ from infra.cli.common import cli, console, open_application, settings_from_env
 from infra.descriptors import allow_open_files
 from infra.leases import open_leases
 from infra.redis_bus import open_bus
+from infra.threads import take_turns_often
 from infra.watcher import DeadlineWatch
 from infra.workers import ViewWorker
 from projections import VIEWS
@@ -41,6 +42,7 @@ def serve(
     settings = settings_from_env()
     host, port = host or settings.host, port or settings.port
     allow_open_files()  # a websocket subscriber holds a descriptor
+    take_turns_often()
     console.print(f"serving http://{host}:{port}/graphql")
     uvicorn.run(
         create_app(settings),
@@ -89,6 +91,7 @@ def project(
 ) -> None:
     """Keep the views up to date: those whose lease this worker takes (all of them if it
     is alone), taking over the views of a worker that stops or dies (Ctrl-C stops)."""
+    take_turns_often()
     with open_application() as (settings, app):
         store = open_view_store(settings.database_url)
         bus = open_bus(settings.redis_url)

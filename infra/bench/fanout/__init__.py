@@ -5,11 +5,12 @@ same run.
 The deployment (deployment.py) runs on loopback: PostgreSQL, Redis, two API nodes and
 a projection worker, each a process. Client processes (subscribers.py) hold the
 subscribers, spread evenly over the two nodes; the benchmark's own process sends the
-reports (commands.py). For each number of subscribers, each system holds the first rate
-(50 commands a second) for a while, then climbs a ramp of rates, a few seconds each,
-until one is not sustained (figures.py says when a rate is) — or, if the first is not,
-steps down until one is. The raw baseline (baseline.py) then does the same with its own
-broadcasts, one server process in the place of each node."""
+reports (commands.py). For each number of subscribers, each system runs at the first
+rate (50 commands a second) a few seconds unmeasured (warm_up), holds it for a while,
+then climbs a ramp of rates, a few seconds each, until one is not sustained (figures.py
+says when a rate is) — or, if the first is not, steps down until one is. The raw
+baseline (baseline.py) then does the same with its own broadcasts, one server process
+in the place of each node."""
 
 from __future__ import annotations
 
@@ -60,6 +61,10 @@ class Options:
     """Seconds each further rate of the ramp is held."""
     steps: int = 16
     """Rates tried at most, the first included."""
+    warm_up: float = 3.0
+    """Seconds each system runs at the first rate, unmeasured, before its first step: a
+    node opens the database connections it needs as commands first come, a second or
+    two of slow commands that are not what a rate costs."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ async def _bench(settings: Settings, options: Options, say: Say) -> list[Run]:
                 ):
                     measured = _Measured(system, count, clients, urls, init, send, say)
                     opened[system] = await measured.open()
+                    await measured.warm_up(options.rate, options.warm_up)
                     steps += await _ramp(measured.step, options)
                     await clients.call("close")
                 runs.append(Run(count, options.clients, tuple(steps), opened))
@@ -141,6 +147,12 @@ class _Measured:
         opened = time.monotonic() - started
         self.say(f"{self.system}: {self.count:,} subscribers took in, in {opened:.1f} s")
         return opened
+
+    async def warm_up(self, rate: float, seconds: float) -> None:
+        """Send at `rate` for `seconds` and let the updates arrive, counting nothing."""
+        sent = await self.send(rate, seconds)
+        await self.clients.drained(sent.recorded * self.count)
+        await self.clients.take()
 
     async def step(self, rate: float, seconds: float) -> Step:
         await self.clients.top_up(self.urls, self.count, self.init)  # any closed, again
