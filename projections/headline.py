@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from projections.periods import local_day
 from projections.records import Record
@@ -74,10 +73,14 @@ def apply(record: Record, rows: Rows) -> None:
             return  # a case this view never saw reported
         grid = found.grid
     key = (record.day, grid)
-    counts = rows.edit(days, key, partial(DayCounts, record.day, grid, {})).counts
+    counts = rows.edit(days, key, _new_day, key).counts
     counter = COUNTERS[record.name]
     counts[counter] = counts.get(counter, 0) + 1
     rows.tell(name, grid)
+
+
+def _new_day(key: tuple[str, str]) -> DayCounts:
+    return DayCounts(*key, {})
 
 
 # Reading ------------------------------------------------------------------------------------
