@@ -13,13 +13,12 @@ Rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from projections.periods import local_day
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table
+from projections.view import Rows, Table, row_type
 
 name = "headline"
 version = 1
@@ -39,7 +38,7 @@ COUNTERS = {
 }
 
 
-@dataclass(frozen=True)
+@row_type
 class DayCounts:
     """One grid's counters of one local day. Not changed in place but through
     `Rows.edit`, which gives the fold a working copy of its own."""
@@ -49,7 +48,7 @@ class DayCounts:
     counts: dict[str, int]
 
 
-@dataclass(frozen=True)
+@row_type
 class CaseGrid:
     """The grid a case was reported in: the later events of a case do not carry it."""
 

@@ -4,12 +4,11 @@ one row a public step of it (an update), with the status pair after each step.""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from projections.records import Record
-from projections.view import Rows, Table, changed
+from projections.view import Rows, Table, changed, row_type
 
 NAME = "open311"
 OPEN, CLOSED = "open", "closed"
@@ -27,7 +26,7 @@ FIELD_ROLES = frozenset({"grid_worker", "supervisor"})
 """Who rejects a report by not finding it on site (核实未发现)."""
 
 
-@dataclass(frozen=True)
+@row_type
 class RequestRow:
     id: str  # the case's id, 32 hex digits
     number: int  # service_request_id
@@ -49,7 +48,7 @@ class RequestRow:
     unfiled: tuple[int, ...] = ()  # positions of the updates before filing (see CaseFiled)
 
 
-@dataclass(frozen=True)
+@row_type
 class UpdateRow:
     case_id: str
     position: int  # update_id
