@@ -12,7 +12,7 @@ import orjson
 
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table, changed
+from projections.view import Rows, Table, changed, row_type
 
 name = "case_board"
 version = 1
@@ -24,7 +24,7 @@ RECENT = timedelta(days=7)
 SORTABLE = ("number", "reported_at", "due", "last_at")
 
 
-@dataclass(frozen=True)
+@row_type
 class CaseRow:
     id: str
     number: int

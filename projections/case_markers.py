@@ -14,12 +14,11 @@ Rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table, changed
+from projections.view import Rows, Table, changed, row_type
 
 name = "case_markers"
 version = 1
@@ -39,7 +38,7 @@ STAGES = {
 DEADLINE_MOVES = frozenset({"CaseDispatched", "ExtensionGranted", "CaseResumed"})
 
 
-@dataclass(frozen=True)
+@row_type
 class Marker:
     id: str
     number: int

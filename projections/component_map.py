@@ -17,7 +17,7 @@ from datetime import datetime
 
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table, changed
+from projections.view import Rows, Table, changed, row_type
 
 name = "component_map"
 version = 1
@@ -26,7 +26,7 @@ INTACT, FAULTY, REMOVED = "intact", "faulty", "removed"
 STATES = (INTACT, FAULTY, REMOVED)
 
 
-@dataclass(frozen=True)
+@row_type
 class ComponentRow:
     id: str
     code: str

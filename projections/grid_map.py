@@ -11,13 +11,12 @@ Rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table, changed
+from projections.view import Rows, Table, changed, row_type
 
 name = "grid_map"
 version = 1
@@ -26,7 +25,7 @@ KINDS = {6: "district", 9: "street", 12: "community"}
 """An area's kind by the length of its code."""
 
 
-@dataclass(frozen=True)
+@row_type
 class AreaRow:
     code: str
     kind: str  # district, street, community
@@ -34,7 +33,7 @@ class AreaRow:
     name_en: str
 
 
-@dataclass(frozen=True)
+@row_type
 class GridShape:
     code: str
     community: str

@@ -13,14 +13,12 @@ Rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from projections.periods import local_day
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table
+from projections.view import Rows, Table, row_type
 
 name = "headline"
 version = 1
@@ -40,7 +38,7 @@ COUNTERS = {
 }
 
 
-@dataclass(frozen=True)
+@row_type
 class DayCounts:
     """One grid's counters of one local day. Not changed in place but through
     `Rows.edit`, which gives the fold a working copy of its own."""
@@ -50,7 +48,7 @@ class DayCounts:
     counts: dict[str, int]
 
 
-@dataclass(frozen=True)
+@row_type
 class CaseGrid:
     """The grid a case was reported in: the later events of a case do not carry it."""
 
@@ -74,10 +72,14 @@ def apply(record: Record, rows: Rows) -> None:
             return  # a case this view never saw reported
         grid = found.grid
     key = (record.day, grid)
-    counts = rows.edit(days, key, partial(DayCounts, record.day, grid, {})).counts
+    counts = rows.edit(days, key, _new_day, key).counts
     counter = COUNTERS[record.name]
     counts[counter] = counts.get(counter, 0) + 1
     rows.tell(name, grid)
+
+
+def _new_day(key: tuple[str, str]) -> DayCounts:
+    return DayCounts(*key, {})
 
 
 # Reading ------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table, changed
+from projections.view import Rows, Table, changed, row_type
 
 name = "monthly_analysis"
 version = 2
@@ -28,7 +28,7 @@ version = 2
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
-@dataclass(frozen=True)
+@row_type
 class ReportRow:
     """Where a report is counted, so that filing under another category can move it."""
 

@@ -20,12 +20,13 @@ StoredRow = tuple[int, str, int, str, bytes]
 class Record:
     """One event of the log under its public name (`CaseDispatched`)."""
 
-    __slots__ = ("_at", "data", "id", "name", "position", "version")
+    __slots__ = ("_at", "_day", "data", "id", "name", "position", "version")
     _at: datetime | None
+    _day: str | None
 
     def __init__(self, position: int, name: str, id: str, version: int, data: Mapping[str, Any]):
         self.position, self.name, self.id, self.version = position, name, id, version
-        self.data, self._at = data, None
+        self.data, self._at, self._day = data, None, None
 
     def __repr__(self) -> str:
         return f"Record({self.position}, {self.name}, {self.id[:8]}…/{self.version})"
@@ -46,11 +47,15 @@ class Record:
 
     @property
     def day(self) -> str:
-        """The local (China Standard Time) day of the event, 'YYYY-MM-DD'."""
-        stamp: str = self.data["at"]["_data_"]
-        if stamp.endswith("+00:00"):  # in UTC, as recorded: the UTC hour gives the local day
-            return _local_day_of_hour(stamp[:13])
-        return _local_day(stamp)
+        """The local (China Standard Time) day of the event, 'YYYY-MM-DD'. Kept: several
+        views of a rebuild ask for it of the same event."""
+        if self._day is None:
+            stamp: str = self.data["at"]["_data_"]
+            if stamp.endswith("+00:00"):  # in UTC, as recorded: the UTC hour gives the day
+                self._day = _local_day_of_hour(stamp[:13])
+            else:
+                self._day = _local_day(stamp)
+        return self._day
 
     def time(self, field: str) -> datetime | None:
         value = self.data.get(field)

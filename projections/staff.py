@@ -10,19 +10,18 @@ Rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from domain.staff import staff_id
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table, changed
+from projections.view import Rows, Table, changed, row_type
 
 name = "staff"
 version = 1
 
 
-@dataclass(frozen=True)
+@row_type
 class Member:
     staff: str  # the Staff aggregate's id
     code: str
@@ -35,7 +34,7 @@ class Member:
     grids: tuple[str, ...] = ()  # on duty in, by code
 
 
-@dataclass(frozen=True)
+@row_type
 class Duty:
     grid: str
     worker: str  # staff code

@@ -32,7 +32,7 @@ from domain.visits import Tag, is_key_household, visits_due_a_year
 from projections.periods import instant, quarter
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table
+from projections.view import Rows, Table, row_type
 
 name = "visit_coverage"
 version = 2
@@ -41,7 +41,7 @@ ALL, KEY = "all", "key"
 """Pseudo-tags: every household, and the key households (重点户)."""
 
 
-@dataclass(frozen=True)
+@row_type
 class GridRow:
     """The due side of a grid, by tag: households and the visits they are due a quarter.
     One row a grid keeps registering a household to one read and one write."""
@@ -51,7 +51,7 @@ class GridRow:
     due: dict[str, int]
 
 
-@dataclass(frozen=True)
+@row_type
 class QuarterRow:
     """Visits done in a grid in a quarter, by tag, each household's capped at its due."""
 
@@ -60,7 +60,7 @@ class QuarterRow:
     done: dict[str, int]
 
 
-@dataclass(frozen=True)
+@row_type
 class VisitsRow:
     """A visited household's visits in one quarter: only visited households have rows,
     since household events carry their grid and tags."""

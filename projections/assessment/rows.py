@@ -10,12 +10,12 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from projections.periods import local_day
-from projections.view import Rows, Table
+from projections.view import Rows, Table, row_type
 
 NAME = "assessment"
 
 
-@dataclass(frozen=True)
+@row_type
 class Tally:
     """What one subject counted on one local day: a department's, a grid's or a grid
     worker's counters (domain.assessment's CaseCounts and FieldCounts, but visits due),
@@ -27,7 +27,7 @@ class Tally:
     counts: dict[str, int]
 
 
-@dataclass(frozen=True)
+@row_type
 class CaseFacts:
     """Where a case counts, and for whom. Days are local days; who is a staff id."""
 
@@ -69,7 +69,7 @@ class GridDuty:
     visits_due: int
 
 
-@dataclass(frozen=True)
+@row_type
 class OnDuty:
     """A grid's worker on duty, as the case tallies need it: for whom a check is due and
     whose grid missed a report."""

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from projections.records import Record
-from projections.view import Rows, Table, changed
+from projections.view import Rows, Table, changed, row_type
 
 NAME = "grid_status"
 CLOCK_RUNS = frozenset({"dispatched", "accepted", "rework"})
@@ -37,7 +37,7 @@ class GridRow:
     urgent: int = 0  # open urgent cases
 
 
-@dataclass(frozen=True)
+@row_type
 class CaseRow:
     """An open case: what moves its grid's counts, and its deadline for the read side."""
 

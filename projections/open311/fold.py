@@ -4,12 +4,11 @@ one row a public step of it (an update), with the status pair after each step.""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from projections.records import Record
-from projections.view import Rows, Table, changed
+from projections.view import Rows, Table, changed, row_type
 
 NAME = "open311"
 OPEN, CLOSED = "open", "closed"
@@ -27,7 +26,7 @@ FIELD_ROLES = frozenset({"grid_worker", "supervisor"})
 """Who rejects a report by not finding it on site (核实未发现)."""
 
 
-@dataclass(frozen=True)
+@row_type
 class RequestRow:
     id: str  # the case's id, 32 hex digits
     number: int  # service_request_id
@@ -49,7 +48,7 @@ class RequestRow:
     unfiled: tuple[int, ...] = ()  # positions of the updates before filing (see CaseFiled)
 
 
-@dataclass(frozen=True)
+@row_type
 class UpdateRow:
     case_id: str
     position: int  # update_id
@@ -119,7 +118,8 @@ escalations and extension requests speak among staff: their reasons are not show
 
 
 def apply(record: Record, rows: Rows) -> None:
-    if record.name == "CaseReported":
+    step = record.name
+    if step == "CaseReported":
         if record["channel"] != "visit":  # about a household: never public
             _reported(record, rows)
         return
@@ -127,40 +127,35 @@ def apply(record: Record, rows: Rows) -> None:
     if row is None:
         return
     status, detail = _status_after(record, row)
-    note = scrubbed(record.get(_NOTES.get(record.name, ""), None) or "")
-    category = record["category"] if record.name == "CaseFiled" else row.category
+    said = record.get(_NOTES[step]) if step in _NOTES else None
+    note = scrubbed(said) if said else ""
+    filed = step == "CaseFiled"
+    category = record["category"] if filed else row.category
+    at = record.at
+    photos = record.get("photos")
     update = UpdateRow(
-        case_id=row.id,
-        position=record.position,
-        number=row.number,
-        category=category,
-        at=record.at,
-        kind=KINDS[record.name],
-        status=status,
-        detail=detail,
-        note=note,
-        media_url=_first(record.get("photos")),
+        row.id,
+        record.position,
+        row.number,
+        category,
+        at,
+        KINDS[step],
+        status,
+        detail,
+        note,
+        media_url=str(photos[0]) if photos else None,
         **_facts(record, row),
     )
     rows.put(update_rows, update)
     fields = _request_changes(record, row)
-    if record.name == "CaseFiled":
+    if filed:
         _refile(rows, row, category)
         fields.update(category=category, unfiled=())
     elif row.unfiled:  # not filed yet
-        fields.update(unfiled=(*row.unfiled, record.position))
-    note_changes = {"note": note} if note else {}
-    rows.put(
-        request_rows,
-        changed(
-            row,
-            status=status,
-            detail=detail,
-            updated_at=record.at,
-            **note_changes,
-            **fields,
-        ),
-    )
+        fields["unfiled"] = (*row.unfiled, record.position)
+    if note:
+        fields["note"] = note
+    rows.put(request_rows, changed(row, status=status, detail=detail, updated_at=at, **fields))
     rows.tell(NAME, row.id)
 
 
@@ -267,6 +262,8 @@ _CONTACTS = re.compile(
     r"|(?<!\d)0\d{2,3}[- ]?\d{7,8}(?!\d)"  # fixed line with its area code
     r"|(?<!\d)[48]00[- ]?\d{3}[- ]?\d{4}(?!\d)"  # 400 / 800 service numbers
 )
+_DIGIT = re.compile(r"\d")
+"""Every contact shape but an e-mail address has digits, and that one has an @."""
 
 
 def scrubbed(text: str, personal: tuple[str | None, ...] = ()) -> str:
@@ -276,4 +273,6 @@ def scrubbed(text: str, personal: tuple[str | None, ...] = ()) -> str:
     for value in personal:
         if value and len(value.strip()) >= 2:
             text = text.replace(value.strip(), BLANK)
+    if "@" not in text and not _DIGIT.search(text):
+        return text  # nothing shaped like contact data: spare the slower pattern
     return _CONTACTS.sub(BLANK, text)

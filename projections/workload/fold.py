@@ -12,7 +12,7 @@ from typing import Any
 from domain.cases import Channel
 from domain.staff import staff_id
 from projections.records import Record
-from projections.view import Key, Rows, Table, changed
+from projections.view import Key, Rows, Table, changed, row_type
 
 NAME = "workload"
 FIELD_ROLES = frozenset({"grid_worker", "supervisor"})
@@ -22,7 +22,7 @@ CHECKED = frozenset(channel.value for channel in Channel if channel.needs_check)
 CHECK, VERIFY = "check", "verify"
 
 
-@dataclass(frozen=True)
+@row_type
 class CaseRow:
     """An open case: whose queue it is in, or which on-site check it awaits."""
 
@@ -64,7 +64,7 @@ class WorkerDay:
     visits: int = 0
 
 
-@dataclass(frozen=True)
+@row_type
 class Duty:
     """The grid worker on duty in a grid (the last one, for a retired grid)."""
 
@@ -73,7 +73,7 @@ class Duty:
     retired: bool = False
 
 
-@dataclass(frozen=True)
+@row_type
 class Worker:
     """A field worker, keyed by their Staff aggregate's id, which StaffLeft carries; `id` is
     the staff code that events name them by (`by.id`, GridStaffed's `worker`)."""

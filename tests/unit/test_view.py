@@ -1,10 +1,14 @@
-"""Rows, as a batch of events reads and writes them: working copies of counter rows."""
+"""Rows, as a batch of events reads and writes them: working copies of counter rows; row
+types, frozen dataclasses made in one step."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from projections.view import Rows, Table
+import pytest
+
+from projections.view import Rows, Table, changed, row_type
 
 
 @dataclass
@@ -52,3 +56,22 @@ def test_a_row_put_or_deleted_is_copied_again_before_it_is_changed() -> None:
     rows.delete(counters, ("a",))
     fresh = rows.edit(counters, ("a",), Counter, "a", {})
     assert fresh == Counter("a", {}) and fresh is not edited
+
+
+@row_type
+class Marker:
+    id: str
+    stage: str
+    level: int = 1
+    note: str | None = None
+
+
+def test_a_row_type_is_a_frozen_dataclass_made_by_position_or_by_name_with_its_defaults() -> None:
+    made = Marker("a", "filed")
+    assert made == Marker(id="a", stage="filed", level=1, note=None)
+    assert hash(made) == hash(Marker("a", "filed")) and repr(made).startswith("Marker(id='a'")
+    assert dataclasses.replace(made, level=2) == changed(made, level=2) == Marker("a", "filed", 2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.stage = "closed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Marker("a")  # type: ignore[call-arg]
