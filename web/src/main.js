@@ -73,8 +73,9 @@ const hooks = (window.gridcenter = {
   colours: LEVEL_COLOURS,
   markers: () => map?.markers.size ?? 0,
   components: () => map?.componentCount ?? 0,
-  /** A spot of a grid on the screen (page pixels) that no marker or panel covers, for hovering it. */
-  pointOf: (code) => map?.openSpot(code) ?? null,
+  /** A spot of a grid on the screen (page pixels) that no marker or panel covers, for hovering it;
+   * zooms to the grid when it has none at the current zoom. */
+  pointOf: async (code) => (map ? await map.openSpot(code) : null),
   feedSize: () => feed?.items.length ?? 0,
   timings: {},
 });

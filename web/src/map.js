@@ -77,6 +77,8 @@ export class GridMap {
     this.map.on("overlayadd overlayremove", (e) => {
       if (e.layer === this.components) this.refreshComponents();
     });
+    this.zooming = false;
+    this.map.on("zoomstart", () => (this.zooming = true)).on("zoomend", () => (this.zooming = false));
     let waiting = null;
     this.map.on("moveend", () => {
       clearTimeout(waiting);
@@ -179,10 +181,29 @@ export class GridMap {
   }
 
   /** Where the pointer can rest on a grid: inside its outline and on the map's canvas,
-   * not under a marker, a cluster or a control — the centre first, then a widening scan. */
-  openSpot(code) {
+   * not under a marker, a cluster or a control. When markers cover it all, the map zooms
+   * to the grid, as an operator would, and looks again. */
+  async openSpot(code) {
     const layer = this.layers.get(code);
     if (!layer) return null;
+    const spot = await this.settledSpot(layer);
+    if (spot) return spot;
+    this.map.fitBounds(layer.getBounds(), { padding: [80, 80], animate: false });
+    return this.settledSpot(layer);
+  }
+
+  /** A free spot once zooming and the clusters' own animations have had a second to end. */
+  async settledSpot(layer) {
+    const until = performance.now() + 1000;
+    for (;;) {
+      const spot = this.zooming ? null : this.freeSpot(layer);
+      if (spot || performance.now() > until) return spot;
+      await new Promise((done) => requestAnimationFrame(done));
+    }
+  }
+
+  /** The centre first, then a widening scan of the grid's box. */
+  freeSpot(layer) {
     let ring = layer.getLatLngs();
     while (!L.LineUtil.isFlat(ring)) ring = ring[0];
     const outline = ring.map((ll) => this.map.latLngToContainerPoint(ll));
