@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 BUCKET = 10_000
