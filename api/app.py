@@ -178,6 +178,7 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             app.state.notices.close()
             app.state.head.close()
+            await services.views.aclose()  # the live reads' connections of this loop
             await to_thread.run_sync(services.close)
 
     graphql = GraphQLEndpoint(schema, graphql_ide="graphiql" if settings.development else None)

@@ -142,7 +142,8 @@ class Subscription:
                     continue
                 changed = sorted(k for k in notice.keys if any(k.startswith(a) for a in areas))
                 if changed:
-                    yield await _statuses(info, views, datetime.now(UTC), [], changed)
+                    found = await grid_status.changed(views, changed, datetime.now(UTC))
+                    yield [mapped(GridStatus, status) for status in found]
 
 
 def _areas(viewer: Actor, area: str | None) -> list[str]:
@@ -159,13 +160,11 @@ def _areas(viewer: Actor, area: str | None) -> list[str]:
 
 
 async def _statuses(
-    info: Info, views: ViewStore, now: datetime, areas: Sequence[str], codes: Sequence[str] = ()
+    info: Info, views: ViewStore, now: datetime, areas: Sequence[str]
 ) -> list[GridStatus]:
-    """The grids under the areas, or the grids with the codes, at `now`."""
+    """The grids under the areas at `now`."""
 
     def read() -> list[grid_status.GridStatus]:
-        found = [s for a in areas for s in grid_status.grids(views, now, a or None)]
-        found += grid_status.grids_of(views, codes, now)
-        return found
+        return [s for a in areas for s in grid_status.grids(views, now, a or None)]
 
     return [mapped(GridStatus, status) for status in await info.context.call(read)]

@@ -3,11 +3,12 @@ and its level by the rules (projections/grid_status/__init__.py); areas summed."
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from projections.grid_status.fold import GridRow, grid_rows, latest, open_cases
+from projections.grid_status.fold import CaseRow, GridRow, grid_rows, latest, open_cases
 from projections.store import Page, ViewStore, Where
 
 NORMAL, ATTENTION, ALARM = "normal", "attention", "alarm"
@@ -82,14 +83,36 @@ def grid(store: ViewStore, code: str, now: datetime, rules: Rules = RULES) -> Gr
 def grids_of(
     store: ViewStore, codes: Iterable[str], now: datetime, rules: Rules = RULES
 ) -> list[GridStatus]:
-    """The grids with these codes at `now`, by code, in two reads however many they are:
-    what changed on the wall map."""
-    wanted = tuple(codes)
-    if not wanted:
+    """The grids with these codes at `now`, by code, in two reads however many they are."""
+    cases, rows = _of(tuple(codes), now, rules)
+    if not rows.where:
         return []
-    found = _deadlines(store, now, rules, Where("grid", "in", wanted))
-    page = Page(where=(Where("code", "in", wanted),))
-    return [_status(row, found, now, rules) for row in store.select(grid_rows, page)]
+    found = _counted(store.select(open_cases, cases), now)
+    return [_status(row, found, now, rules) for row in store.select(grid_rows, rows)]
+
+
+async def changed(
+    store: ViewStore, codes: Iterable[str], now: datetime, rules: Rules = RULES
+) -> list[GridStatus]:
+    """`grids_of`, read on the event loop (`select_soon`): what changed on the wall map,
+    read after each notice while screens wait for it."""
+    cases, rows = _of(tuple(codes), now, rules)
+    if not rows.where:
+        return []
+    found, read = await asyncio.gather(
+        store.select_soon(open_cases, cases), store.select_soon(grid_rows, rows)
+    )
+    deadlines = _counted(found, now)
+    return [_status(row, deadlines, now, rules) for row in read]
+
+
+def _of(codes: tuple[str, ...], now: datetime, rules: Rules) -> tuple[Page, Page]:
+    """What `grids_of` reads: the grids' open cases due soon, and the grids (no
+    condition at all when there are no codes)."""
+    if not codes:
+        return Page(), Page()
+    due = Where("due", "<=", now + rules.due_soon)
+    return Page(where=(Where("grid", "in", codes), due)), Page(where=(Where("code", "in", codes),))
 
 
 def grids(
@@ -139,9 +162,15 @@ def _deadlines(
     store: ViewStore, now: datetime, rules: Rules, *where: Where
 ) -> dict[str, tuple[int, int]]:
     """grid -> (overdue, due soon): the open cases whose running deadline is near."""
-    found: dict[str, tuple[int, int]] = {}
     page = Page(where=(*where, Where("due", "<=", now + rules.due_soon)))
-    for case in store.select(open_cases, page):
+    return _counted(store.select(open_cases, page), now)
+
+
+def _counted(cases: Iterable[CaseRow], now: datetime) -> dict[str, tuple[int, int]]:
+    """grid -> (overdue, due soon) of open cases due soon."""
+    found: dict[str, tuple[int, int]] = {}
+    for case in cases:
+        assert case.due is not None  # read by `due <= …`
         overdue, soon = found.get(case.grid, (0, 0))
         found[case.grid] = (overdue + 1, soon) if case.due < now else (overdue, soon + 1)
     return found

@@ -7,6 +7,7 @@ one view."""
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -70,8 +71,17 @@ class ViewStore(ABC):
     def select(self, table: Table, page: Page | None = None) -> list[Any]:
         """Rows of a table matching the page's conditions, in its order."""
 
+    async def select_soon(self, table: Table, page: Page | None = None) -> list[Any]:
+        """The rows `select` gives, awaited on the event loop, for the live views' reads
+        after each change: here on a thread; PostgreSQL reads over an asynchronous
+        connection, with no thread to wait for between the loop and the rows."""
+        return await asyncio.to_thread(self.select, table, page)
+
     @abstractmethod
     def close(self) -> None: ...
+
+    async def aclose(self) -> None:  # noqa: B027 - most stores open nothing on the loop
+        """Release what `select_soon` opened on the event loop."""
 
 
 def matches(row: Any, where: Iterable[Where]) -> bool:

@@ -81,6 +81,9 @@ class MemoryViewStore(ViewStore):
                 found = [row for row in found if _order_key(table, page, row) > after]
         return found[: page.limit] if page.limit is not None else found
 
+    async def select_soon(self, table: Table, page: Page | None = None) -> list[Any]:
+        return self.select(table, page)  # in memory: nothing to wait for
+
     def close(self) -> None:
         """Nothing to release."""
 

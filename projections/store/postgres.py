@@ -1,5 +1,6 @@
 """Views in the PostgreSQL database of the events. A rebuild loads each table with one
-COPY; live batches upsert the rows they changed."""
+COPY; live batches upsert the rows they changed. The live views' reads after each change
+go over asynchronous connections of the server's event loop (`select_soon`)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from typing import Any, ClassVar
 import orjson
 import psycopg
 from psycopg.types.json import Jsonb, set_json_dumps
-from psycopg_pool import ConnectionPool
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
+from projections.store.base import Page
 from projections.store.sql import SQLViewStore, json_value, utc
 from projections.view import Column, Table
+
+SOON_POOL = (1, 4)
+"""Asynchronous connections kept open, and at most open: reads of a few rows each."""
 
 _BINARY = {
     "text": "text", "int": "int8", "real": "float8", "bool": "bool",
@@ -23,6 +28,10 @@ _BINARY = {
 
 def _configure(connection: psycopg.Connection[Any]) -> None:
     set_json_dumps(orjson.dumps, connection)  # several times faster than the stdlib's
+
+
+async def _configure_async(connection: psycopg.AsyncConnection[Any]) -> None:
+    set_json_dumps(orjson.dumps, connection)
 
 
 class PostgresViewStore(SQLViewStore):
@@ -35,9 +44,32 @@ class PostgresViewStore(SQLViewStore):
 
     def __init__(self, url: str) -> None:
         super().__init__()
+        self._url = url
         self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             url, min_size=1, max_size=8, open=True, name="gridcenter-views", configure=_configure
         )
+        self._soon: AsyncConnectionPool[psycopg.AsyncConnection[Any]] | None = None
+
+    async def select_soon(self, table: Table, page: Page | None = None) -> list[Any]:
+        if self._soon is None:  # opened on the loop that reads, at its first read
+            self._soon = AsyncConnectionPool(
+                self._url,
+                min_size=SOON_POOL[0],
+                max_size=SOON_POOL[1],
+                open=False,
+                name="gridcenter-views-soon",
+                configure=_configure_async,
+            )
+            await self._soon.open()
+        query, params = self.selecting(table, page or Page())
+        async with self._soon.connection() as connection:
+            found = await (await connection.execute(query, params)).fetchall()
+        return [self.row(table, values) for values in found]
+
+    async def aclose(self) -> None:
+        if self._soon is not None:
+            await self._soon.close()
+            self._soon = None
 
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Cursor[Any]]:

@@ -92,7 +92,7 @@ class SQLViewStore(ViewStore):
         with self.reading() as cursor:
             cursor.execute(f"SELECT * FROM {table.name} WHERE {where}", self._key(table, key))
             found = cursor.fetchone()
-        return None if found is None else self._row(table, found)
+        return None if found is None else self.row(table, found)
 
     def commit(self, changes: Rows, positions: Mapping[str, tuple[int, int]]) -> None:
         with self.transaction() as cursor:
@@ -131,7 +131,13 @@ class SQLViewStore(ViewStore):
             )
 
     def select(self, table: Table, page: Page | None = None) -> list[Any]:
-        page = page or Page()
+        query, params = self.selecting(table, page or Page())
+        with self.reading() as cursor:
+            cursor.execute(query, params)
+            return [self.row(table, found) for found in cursor.fetchall()]
+
+    def selecting(self, table: Table, page: Page) -> tuple[str, list[Any]]:
+        """The statement of a select and its parameters."""
         conditions, params = self._where(table, page.where)
         order = ([page.order] if page.order else []) + list(table.key)
         if page.after is not None:
@@ -147,9 +153,7 @@ class SQLViewStore(ViewStore):
         query += " ORDER BY " + ", ".join(f"{name}{direction}" for name in order)
         if page.limit is not None:
             query += f" LIMIT {int(page.limit)}"
-        with self.reading() as cursor:
-            cursor.execute(query, params)
-            return [self._row(table, found) for found in cursor.fetchall()]
+        return query, params
 
     # Statements ------------------------------------------------------------------------------
 
@@ -218,7 +222,8 @@ class SQLViewStore(ViewStore):
 
         return encoded
 
-    def _row(self, table: Table, found: Sequence[Any]) -> Any:
+    def row(self, table: Table, found: Sequence[Any]) -> Any:
+        """A row of the table from the driver's values."""
         return table.make(self.decode(c, v) for c, v in zip(table.columns, found, strict=True))
 
 

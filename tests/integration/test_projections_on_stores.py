@@ -4,6 +4,7 @@ committed; and a runner killed with SIGKILL mid-batch loses and repeats nothing.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -21,11 +22,11 @@ from domain.service import GridCenter
 from infra.bootstrap import event_log
 from infra.rebuild import Rebuilder
 from infra.settings import Settings
-from projections import VIEWS
+from projections import VIEWS, grid_status
 from projections.case_board import board
 from projections.replay import fold
 from projections.runner import ProjectionRunner
-from projections.store import ViewStore, open_view_store
+from projections.store import Page, ViewStore, Where, open_view_store
 from tests.conftest import POSTGRES
 from tests.fixtures import Loop
 from tests.histories import Crashed, Step, contents, crash_after, folded, play, steps
@@ -156,3 +157,30 @@ def test_a_runner_killed_mid_batch_loses_and_repeats_nothing(
 def _position(store: ViewStore) -> int:
     """Where the views stand, as a restarted runner would find them."""
     return min(store.prepare(VIEWS).values())
+
+
+def test_the_live_reads_on_the_event_loop_give_the_rows_a_select_gives(
+    app: GridCenter, loop: Loop, store_url: str
+) -> None:
+    for _ in range(3):
+        loop.closed()
+    loop.dispatched()
+    store = open_view_store(store_url)
+    ProjectionRunner(app.recorder, store, VIEWS).catch_up()
+    grids = sorted({row.code for row in store.select(grid_status.grid_rows)})[:5]
+    pages = [
+        (grid_status.grid_rows, None),
+        (grid_status.grid_rows, Page(where=(Where("code", "in", tuple(grids)),))),
+        (grid_status.open_cases, Page(where=(Where("grid", "in", tuple(grids)),), limit=2)),
+    ]
+
+    async def read_soon() -> list[list[object]]:
+        try:
+            return [await store.select_soon(table, page) for table, page in pages]
+        finally:
+            await store.aclose()
+
+    soon = asyncio.run(read_soon())
+    assert soon == [store.select(table, page) for table, page in pages]
+    assert soon[0] and soon[1] and soon[2]
+    store.close()

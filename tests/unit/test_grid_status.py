@@ -4,6 +4,7 @@ map changes made through the real application."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -23,6 +24,7 @@ from projections.grid_status import (
     GridStatus,
     Rules,
     area,
+    changed,
     grid,
     grids,
     grids_of,
@@ -297,6 +299,7 @@ def test_the_grids_that_changed_read_together_as_each_alone(app: GridCenter, loo
     store = folded_store(app)
     together = grids_of(store, [GRID_B, GRID_A, "110101999999999"], now)
     assert together == [grid(store, GRID_A, now), grid(store, GRID_B, now)]
+    assert asyncio.run(changed(store, [GRID_B, GRID_A], now)) == together  # the live read
     assert [(g.overdue, g.level) for g in together] == [(1, ALARM), (0, NORMAL)]
     assert grids_of(store, [], now) == []
 
