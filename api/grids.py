@@ -165,7 +165,7 @@ async def _statuses(
 
     def read() -> list[grid_status.GridStatus]:
         found = [s for a in areas for s in grid_status.grids(views, now, a or None)]
-        found += [s for c in codes if (s := grid_status.grid(views, c, now)) is not None]
+        found += grid_status.grids_of(views, codes, now)
         return found
 
     return [mapped(GridStatus, status) for status in await info.context.call(read)]

@@ -9,7 +9,7 @@ The views it holds are followed in groups, each by a runner on a thread of its o
 live view (those screens subscribe to, see LIVE) alone, the others together. A batch of
 a live view is one fold and one small commit, so its notice goes out as soon as that is
 done, not after the slowest view of the batch has read its rows and committed them. All
-the runners wake on one subscription to the log (projections.runner.Wakes)."""
+the runners are woken by the log's own commit listener (projections.runner.Wakes)."""
 
 from __future__ import annotations
 

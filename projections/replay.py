@@ -11,8 +11,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
+from threading import Event
 from time import thread_time
-from typing import Any, Protocol
+from typing import Protocol
 
 import orjson
 
@@ -39,7 +40,7 @@ class Log(Protocol):
 
     def max_notification_id(self) -> int | None: ...
 
-    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Any: ...
+    def wake_on_commit(self, waiter: Event) -> Callable[[], None]: ...
 
 
 @dataclass

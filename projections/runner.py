@@ -7,8 +7,8 @@ every view at the last committed batch, so a new runner carries on from there.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from threading import Event, Lock, Thread
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from threading import Event, Thread
 from time import perf_counter
 from typing import Any
 
@@ -65,8 +65,8 @@ class ProjectionRunner:
         return self.position
 
     def run(self, stop: Event, poll: float = POLL) -> None:
-        """Catch up, then follow the log until `stop` is set, woken by a subscription of
-        its own (see Wakes)."""
+        """Catch up, then follow the log until `stop` is set, woken at each commit (see
+        Wakes)."""
         wakes = Wakes(self.log)
         wake = wakes.event()
         Thread(target=_wake_on_stop, args=(stop, wake), daemon=True).start()
@@ -159,38 +159,28 @@ def _records(stored: Iterable[StoredRow], readers: dict[str, list[View]]) -> Ite
 
 
 class Wakes:
-    """Wake-ups when the log grows, from one subscription to it (LISTEN/NOTIFY on
-    PostgreSQL, the commit signal in-process) for any number of followers: each has an
-    Event of its own, set at every commit. Followers of different views share it, so
-    following the views in several runners costs one subscription, not one each."""
+    """Wake-ups when the log grows (LISTEN/NOTIFY on PostgreSQL, the commit signal
+    in-process) for any number of followers, each with an Event of its own that the
+    log's listener sets itself: no thread and no read of the log stand between a commit
+    and the runners that read it by position."""
 
     def __init__(self, log: Log) -> None:
-        self._lock = Lock()
-        self._events: list[Event] = []
-        self._subscription = log.subscribe(gt=log.max_notification_id() or 0)
-        self._listener = Thread(target=self._listen, name="wake-ups", daemon=True)
-        self._listener.start()
+        self._log = log
+        self._stops: dict[Event, Callable[[], None]] = {}
 
     def event(self) -> Event:
         """An Event set from now on whenever events are committed."""
         wake = Event()
-        with self._lock:
-            self._events.append(wake)
+        self._stops[wake] = self._log.wake_on_commit(wake)
         return wake
 
     def forget(self, wake: Event) -> None:
-        with self._lock:
-            self._events.remove(wake)
+        self._stops.pop(wake)()
 
     def close(self) -> None:
-        self._subscription.stop()
-        self._listener.join(timeout=5)
-
-    def _listen(self) -> None:
-        for _ in self._subscription:
-            with self._lock:
-                for wake in self._events:
-                    wake.set()
+        for stop in self._stops.values():
+            stop()
+        self._stops.clear()
 
 
 def _wake_on_stop(stop: Event, wake: Event) -> None:

@@ -13,9 +13,11 @@ all three wake their subscribers through `subscriptions`.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, Self
+from threading import Event
+from typing import TYPE_CHECKING, Any, Self
 from uuid import UUID
 
 from eventsourcing.persistence import (
@@ -28,6 +30,9 @@ from eventsourcing.persistence import (
     Tracking,
 )
 from eventsourcing.utils import Environment, EnvType
+
+if TYPE_CHECKING:  # the backends import this module, and subscriptions.py does too
+    from infra.event_store.subscriptions import CommitSignal
 
 StoredRow = tuple[int, str, int, str, bytes]
 
@@ -106,6 +111,15 @@ class EventLog(ProcessRecorder):
     def snapshots(self) -> AggregateRecorder:
         """The recorder of aggregate snapshots kept beside this log."""
         return Snapshots(self)
+
+    _signal: CommitSignal
+
+    def wake_on_commit(self, waiter: Event) -> Callable[[], None]:
+        """Set `waiter` whenever a commit may have added events (any process's on
+        PostgreSQL, this process's otherwise); returns what stops it. For readers of the
+        log by position: unlike a subscription, it reads nothing itself."""
+        self._signal.listen(waiter)
+        return partial(self._signal.unlisten, waiter)
 
     def __enter__(self) -> Self:
         return self

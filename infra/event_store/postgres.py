@@ -8,7 +8,7 @@ commits through LISTEN/NOTIFY on one connection per log.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from threading import Event, Lock, Thread
 from typing import Any
 from uuid import UUID
@@ -123,6 +123,10 @@ class PostgresEventLog(SQLEventLog):
     ) -> Subscription[ApplicationRecorder]:
         self._listener.start()
         return LogSubscription(self, self._signal, gt, topics, poll_interval=None)
+
+    def wake_on_commit(self, waiter: Event) -> Callable[[], None]:
+        self._listener.start()
+        return super().wake_on_commit(waiter)
 
     def insert_tracking(self, tracking: Tracking) -> None:
         with persistence_errors(psycopg.Error), self._pool.connection() as connection:

@@ -39,6 +39,7 @@ from projections.grid_status.read import (
     area,
     grid,
     grids,
+    grids_of,
 )
 
 name = NAME
@@ -58,6 +59,7 @@ __all__ = [
     "events",
     "grid",
     "grids",
+    "grids_of",
     "name",
     "tables",
     "version",

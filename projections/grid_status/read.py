@@ -76,10 +76,20 @@ class AreaStatus:
 
 def grid(store: ViewStore, code: str, now: datetime, rules: Rules = RULES) -> GridStatus | None:
     """One grid at `now`; None if there is no such grid."""
-    row: GridRow | None = store.fetch(grid_rows, (code,))
-    if row is None:
-        return None
-    return _status(row, _deadlines(store, now, rules, Where("grid", "=", code)), now, rules)
+    return next(iter(grids_of(store, (code,), now, rules)), None)
+
+
+def grids_of(
+    store: ViewStore, codes: Iterable[str], now: datetime, rules: Rules = RULES
+) -> list[GridStatus]:
+    """The grids with these codes at `now`, by code, in two reads however many they are:
+    what changed on the wall map."""
+    wanted = tuple(codes)
+    if not wanted:
+        return []
+    found = _deadlines(store, now, rules, Where("grid", "in", wanted))
+    page = Page(where=(Where("code", "in", wanted),))
+    return [_status(row, found, now, rules) for row in store.select(grid_rows, page)]
 
 
 def grids(

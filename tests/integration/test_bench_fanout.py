@@ -35,7 +35,13 @@ def test_the_benchmark_reports_gridcenter_beside_the_raw_broadcast(
         assert first.tally.updates > 0 and first.deliveries > 0, said
         assert not math.isnan(first.p50) and first.p50 <= first.p99, said
         assert 0 < first.delivered <= 1.0, said
-    assert run.of("gridcenter")[0].sent.answers  # the mutations' answer times
+    ours = run.of("gridcenter")[0]
+    assert ours.sent.answers  # the mutations' answer times
+    # every report's commit instant was read, and it came after its stamp
+    assert len(ours.committed) == ours.sent.recorded, said
+    assert all(0 <= seconds < 30 for seconds in ours.committed.values())
+    assert ours.p99 <= ours.stamped_p99
+    assert not run.of("baseline")[0].committed
 
     console = Console(width=200, record=True)
     console.print(table([run]))

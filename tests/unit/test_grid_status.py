@@ -16,7 +16,17 @@ from domain.grids.district import GridPlan
 from domain.grids.geometry import Point
 from domain.service import GridCenter, HouseholdPlan, StaffPlan
 from projections import grid_status
-from projections.grid_status import ALARM, ATTENTION, NORMAL, GridStatus, Rules, area, grid, grids
+from projections.grid_status import (
+    ALARM,
+    ATTENTION,
+    NORMAL,
+    GridStatus,
+    Rules,
+    area,
+    grid,
+    grids,
+    grids_of,
+)
 from projections.grid_status.fold import CaseRow, evolve
 from projections.records import Record
 from projections.replay import fold
@@ -278,6 +288,17 @@ def test_areas_roll_up_their_grids(app: GridCenter, loop: Loop) -> None:
         assert whole.households == sum(g.households for g in by_grid) == 1180
         assert whole.last_report == max(g.last_report for g in by_grid if g.last_report)
         assert (whole.grids, whole.level) == (4, ALARM)
+
+
+def test_the_grids_that_changed_read_together_as_each_alone(app: GridCenter, loop: Loop) -> None:
+    late = loop.dispatched()  # in grid A
+    hotline(app, loop, IN_B)
+    now = deadline(app, late) + timedelta(minutes=1)
+    store = folded_store(app)
+    together = grids_of(store, [GRID_B, GRID_A, "110101999999999"], now)
+    assert together == [grid(store, GRID_A, now), grid(store, GRID_B, now)]
+    assert [(g.overdue, g.level) for g in together] == [(1, ALARM), (0, NORMAL)]
+    assert grids_of(store, [], now) == []
 
 
 def test_a_retired_grid_stays_on_the_wall_while_its_cases_are_open(

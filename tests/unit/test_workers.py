@@ -13,6 +13,7 @@ from infra.workers import ViewWorker
 from projections import grid_status
 from projections.bus import Bus, Notice, ViewChanged
 from projections.records import Record
+from projections.runner import Wakes
 from projections.store.memory import MemoryViewStore
 from projections.view import Rows, Table
 from tests.fixtures import Loop
@@ -62,3 +63,21 @@ def test_the_wall_map_is_told_of_a_report_while_another_view_still_folds_it(
         stuck.let_go.set()
         stop.set()
         running.join(WAIT)
+
+
+def test_every_follower_is_woken_by_a_commit_until_it_is_forgotten(
+    app: GridCenter, loop: Loop
+) -> None:
+    wakes = Wakes(app.recorder)
+    first, second = wakes.event(), wakes.event()
+    loop.reported()
+    assert first.is_set() and second.is_set()
+    first.clear()
+    second.clear()
+    wakes.forget(first)
+    loop.reported()
+    assert second.is_set() and not first.is_set()
+    second.clear()
+    wakes.close()
+    loop.reported()
+    assert not second.is_set()

@@ -1,12 +1,18 @@
 """What the fan-out benchmark counts and how it reads it: each client process keeps a
-Tally of the frames and grid updates it received and of their latencies (in buckets of
-0.1 ms), the tallies of all client processes are added up, and a Step is one rate held
-for some seconds, by gridcenter or by the raw broadcast."""
+Tally of the frames and grid updates it received and of their latencies from the
+report's recorded instant (its stamp), in buckets of 0.1 ms kept by stamp, the tallies
+of all client processes are added up, and a Step is one rate held for some seconds, by
+gridcenter or by the raw broadcast. A step also knows when each of its reports was
+committed (PostgreSQL's commit timestamps): a latency from commit to delivery is one
+from the stamp less the time the command took from its stamp to its commit."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
 
 BUCKET = 10_000
 """Latency buckets a second: 0.1 ms."""
@@ -20,11 +26,19 @@ KEPT_UP = 0.95
 rate offered that they must reach."""
 
 
+Stamp = int
+"""A report's recorded instant in microseconds since the epoch, as a frame carries it."""
+
+
+def stamp_of(instant: datetime) -> Stamp:
+    return round(instant.timestamp() * 1_000_000)
+
+
 @dataclass
 class Tally:
     """What subscribers received: frames, the grid updates in them (one a commit), their
-    latencies from commit to delivery, and the close codes of connections the server
-    closed."""
+    latencies from each report's stamp by stamp (stamp, bucket), and the close codes of
+    connections the server closed."""
 
     frames: int = 0
     updates: int = 0
@@ -33,7 +47,7 @@ class Tally:
     octets: int = 0
     first: float = float("inf")
     last: float = 0.0
-    latencies: Counter[int] = field(default_factory=Counter)
+    arrivals: Counter[tuple[Stamp, int]] = field(default_factory=Counter)
     closed: Counter[int] = field(default_factory=Counter)
 
     def add(self, other: Tally) -> None:
@@ -43,20 +57,29 @@ class Tally:
         self.octets += other.octets
         self.first = min(self.first, other.first)
         self.last = max(self.last, other.last)
-        self.latencies.update(other.latencies)
+        self.arrivals.update(other.arrivals)
         self.closed.update(other.closed)
 
-    def percentile(self, share: float) -> float:
+    def latencies(self, committed: Mapping[Stamp, float]) -> Counter[int]:
+        """Latencies in buckets, each from its report's commit: `committed` holds the
+        seconds from a stamp to its commit (a stamp not in it counts from the stamp)."""
+        found: Counter[int] = Counter()
+        for (stamp, bucket), count in self.arrivals.items():
+            found[max(bucket - round(committed.get(stamp, 0.0) * BUCKET), 0)] += count
+        return found
+
+    def percentile(self, share: float, committed: Mapping[Stamp, float]) -> float:
         """Seconds from commit to delivery that `share` of the updates stayed within."""
-        total = sum(self.latencies.values())
+        latencies = self.latencies(committed)
+        total = sum(latencies.values())
         if not total:
             return float("nan")
         wanted, seen = share * total, 0
-        for bucket in sorted(self.latencies):
-            seen += self.latencies[bucket]
+        for bucket in sorted(latencies):
+            seen += latencies[bucket]
             if seen >= wanted:
                 return (bucket + 1) / BUCKET
-        return max(self.latencies) / BUCKET
+        return max(latencies) / BUCKET
 
     @property
     def span(self) -> float:
@@ -88,6 +111,9 @@ class Step:
     subscribers: int
     sent: Sent
     tally: Tally
+    committed: Mapping[Stamp, float] = field(default_factory=dict)
+    """Seconds from each report's stamp to its commit (gridcenter only: a raw broadcast
+    is 'committed' as it is stamped)."""
 
     @property
     def due(self) -> int:
@@ -109,13 +135,26 @@ class Step:
         span = self.tally.span
         return self.tally.frames / span if span else 0.0
 
-    @property
+    @cached_property
     def p50(self) -> float:
-        return self.tally.percentile(0.50)
+        """From commit to delivery."""
+        return self.tally.percentile(0.50, self.committed)
+
+    @cached_property
+    def p99(self) -> float:
+        """From commit to delivery."""
+        return self.tally.percentile(0.99, self.committed)
+
+    @cached_property
+    def stamped_p99(self) -> float:
+        """From the report's stamp, the command's write included."""
+        return self.tally.percentile(0.99, {})
 
     @property
-    def p99(self) -> float:
-        return self.tally.percentile(0.99)
+    def commit_p50(self) -> float:
+        """From a report's stamp to its commit: the command's own write."""
+        ordered = sorted(self.committed.values())
+        return ordered[len(ordered) // 2] if ordered else float("nan")
 
     @property
     def kept_up(self) -> bool:

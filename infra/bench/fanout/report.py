@@ -33,7 +33,9 @@ def table(runs: Sequence[Run]) -> Table:
     shown = Table(title="fan-out: commit to delivery", title_justify="left")
     for heading in ("system", "subscribers", "offered/s", "recorded/s", "deliveries/s"):
         shown.add_column(heading, justify="right")
-    for heading in ("frames/s", "p50 ms", "p99 ms", "answer p50/p99 ms", "delivered"):
+    for heading in ("frames/s", "p50 ms", "p99 ms", "write p50 ms", "stamp p99 ms"):
+        shown.add_column(heading, justify="right")
+    for heading in ("answer p50/p99 ms", "delivered"):
         shown.add_column(heading, justify="right")
     shown.add_column("sustained")
     for run in runs:
@@ -47,6 +49,8 @@ def table(runs: Sequence[Run]) -> Table:
                 f"{step.frames:,.0f}",
                 _ms(step.p50),
                 _ms(step.p99),
+                _ms(step.commit_p50),
+                _ms(step.stamped_p99),
                 _answers(step.sent.answers),
                 f"{step.delivered:.1%}",
                 "yes" if step.sustained else "no: " + "; ".join(step.failures),
@@ -92,8 +96,10 @@ def summary(run: Run, first_rate: float) -> list[str]:
 
 def notes() -> list[str]:
     return [
-        "commit: the report's recorded instant (stamped as the node starts the command, so "
-        "the write is included); delivery: the subscriber's receive instant, same clock.",
+        "p50, p99: from the report's commit (PostgreSQL's commit timestamp of its row) to "
+        "the subscriber's receive instant, same clock. write: from the report's stamp (its "
+        "recorded instant, taken as the node starts the command) to its commit; stamp p99: "
+        "the p99 from the stamp, the write included. answer: the mutation's round trip.",
         f"sustained: every command recorded on time, ≥ 99 % of the updates delivered, no "
         f"subscriber closed, p99 < {SUSTAINED_P99:g} s. deliveries: grid updates received "
         "(one commit each) a second; frames: websocket messages a second.",

@@ -5,9 +5,10 @@ each): every connection is an asyncio protocol driving the websockets library's 
 ClientProtocol, which parses frames, answers pings and closes. The measuring
 instrument must cost the shared cores little, gridcenter and the raw baseline alike.
 
-Every grid in a frame is one commit delivered; its latency is the receive instant less
-the grid's `lastReport`, the instant the report was recorded (same machine, same
-clock). Frames are identical for every connection but the operation id, and every
+Every grid in a frame is one commit delivered; it is tallied by the grid's
+`lastReport`, the instant the report was recorded (its stamp), with the receive instant
+less that stamp (same machine, same clock); the benchmark then counts from the report's
+commit instead. Frames are identical for every connection but the operation id, and every
 connection uses the same one, so a frame is decoded once per process. The benchmark
 drives the process over a pipe: top the connections up, count, tally, close, stop."""
 
@@ -27,7 +28,7 @@ from websockets.frames import Frame, Opcode
 from websockets.typing import Subprotocol
 from websockets.uri import WebSocketURI, parse_uri
 
-from infra.bench.fanout.figures import BUCKET, Tally
+from infra.bench.fanout.figures import BUCKET, Stamp, Tally, stamp_of
 from infra.descriptors import allow_open_files
 
 GRIDS = "subscription { gridStatus { code level open lastReport } }"
@@ -49,7 +50,7 @@ class Subscribers:
         self.grids = 0
         """Grids in a first answer: a frame with as many is a full refresh."""
         self.closing = False
-        self._decoded: dict[bytes, tuple[float, ...] | None] = {}
+        self._decoded: dict[bytes, tuple[Stamp, ...] | None] = {}
         self._opening = asyncio.Semaphore(OPENING)
 
     async def top_up(
@@ -91,19 +92,19 @@ class Subscribers:
         tally.updates += len(commits)
         tally.first = min(tally.first, now)
         tally.last = now
-        latencies = tally.latencies
-        for commit in commits:
-            latencies[max(int((now - commit) * BUCKET), 0)] += 1
+        arrivals = tally.arrivals
+        for stamp in commits:
+            arrivals[stamp, max(int((now - stamp / 1e6) * BUCKET), 0)] += 1
 
-    def _decode(self, message: bytes) -> tuple[float, ...] | None:
-        """The commit instants of the grids in a frame; None for a full refresh."""
+    def _decode(self, message: bytes) -> tuple[Stamp, ...] | None:
+        """The reports' stamps of the grids in a frame; None for a full refresh."""
         if len(self._decoded) >= REMEMBERED:
             self._decoded.clear()
         grids = orjson.loads(message)["payload"]["data"]["gridStatus"]
         found = None
         if len(grids) < self.grids:
             found = tuple(
-                datetime.fromisoformat(grid["lastReport"]).timestamp()
+                stamp_of(datetime.fromisoformat(grid["lastReport"]))
                 for grid in grids
                 if grid["lastReport"]
             )
