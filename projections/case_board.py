@@ -12,7 +12,7 @@ import orjson
 
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table, changed, row_type
+from projections.view import Rows, Table
 
 name = "case_board"
 version = 1
@@ -24,8 +24,11 @@ RECENT = timedelta(days=7)
 SORTABLE = ("number", "reported_at", "due", "last_at")
 
 
-@row_type
+@dataclass
 class CaseRow:
+    """A case as the board lists it. Not frozen: events change the batch's working copy in
+    place (`Rows.edit`), so a rebuild copies a case row once, not once for every step."""
+
     id: str
     number: int
     stage: str
@@ -83,106 +86,92 @@ events = frozenset(
 
 
 def apply(record: Record, rows: Rows) -> None:
-    rows.update(cases, (record.id,), evolve, record)
+    if record.name == "CaseReported":
+        rows.put(cases, _reported(record))
+    else:
+        row: CaseRow | None = rows.edit(cases, (record.id,))
+        if row is not None:  # else a case this view never saw reported: nothing to fold
+            row.last_at, row.last_event = record.at, record.name
+            _step(row, record)
     rows.tell(name, record.id)
 
 
-def evolve(row: CaseRow | None, record: Record) -> CaseRow | None:
-    if record.name == "CaseReported":
-        grid = record["grid"]
-        return CaseRow(
-            id=record.id,
-            number=record["number"],
-            stage="reported",
-            channel=record["channel"],
-            category=record["category"],
-            grid=grid,
-            community=grid[:12],
-            street=grid[:9],
-            description=record["description"],
-            reported_by=record.by["name"],
-            reported_at=record.at,
-            last_at=record.at,
-            last_event=record.name,
-            due=NOT_DUE,
-        )
-    if row is None:
-        return None  # an event of a case this view never saw reported: nothing to fold
-    return changed(row, last_at=record.at, last_event=record.name, **_step(row, record))
+def _reported(record: Record) -> CaseRow:
+    grid = record["grid"]
+    return CaseRow(
+        id=record.id,
+        number=record["number"],
+        stage="reported",
+        channel=record["channel"],
+        category=record["category"],
+        grid=grid,
+        community=grid[:12],
+        street=grid[:9],
+        description=record["description"],
+        reported_by=record.by["name"],
+        reported_at=record.at,
+        last_at=record.at,
+        last_event=record.name,
+        due=NOT_DUE,
+    )
 
 
-def _step(row: CaseRow, record: Record) -> dict[str, Any]:
-    """The fields an event changes."""
+def _step(row: CaseRow, record: Record) -> None:
+    """Change the fields an event changes."""
     match record.name:
         case "CaseFiled":
-            return dict(stage="filed", category=record["category"], urgent=record["urgent"])
+            row.stage, row.category, row.urgent = "filed", record["category"], record["urgent"]
         case "CaseRejected" | "CaseMerged":
-            return dict(
-                stage=record.name.removeprefix("Case").lower(),
-                due=NOT_DUE,
-                closed_at=record.at,
-                shown_until=record.at + RECENT,
-            )
+            row.stage = record.name.removeprefix("Case").lower()
+            row.due, row.closed_at, row.shown_until = NOT_DUE, record.at, record.at + RECENT
         case "CaseDispatched":
             deadline = record.time("deadline")
-            return dict(
-                stage="dispatched",
-                department=record["department"],
-                deadline=deadline,
-                due=deadline or NOT_DUE,
-                overdue=False,
-            )
+            row.stage, row.department, row.deadline = "dispatched", record["department"], deadline
+            row.due, row.overdue = deadline or NOT_DUE, False
         case "CaseAccepted":
-            return dict(stage="accepted")
+            row.stage = "accepted"
         case "CaseReturned":
-            return dict(
-                stage="returned",
-                department=None,
-                deadline=None,
-                due=NOT_DUE,
-                overdue=False,
-                extension_asked=False,
-            )
+            row.stage, row.department, row.deadline, row.due = "returned", None, None, NOT_DUE
+            row.overdue = row.extension_asked = False
         case "CaseHandled":
-            return dict(stage="handled", due=NOT_DUE)
+            row.stage, row.due = "handled", NOT_DUE
         case "ExtensionRequested":
-            return dict(extension_asked=True)
+            row.extension_asked = True
         case "ExtensionGranted" | "CaseResumed":
             deadline = record.time("deadline")
-            return dict(
-                deadline=deadline,
-                due=deadline or NOT_DUE,
-                overdue=False,
-                extension_asked=False if record.name == "ExtensionGranted" else row.extension_asked,
-                suspended=False,
+            row.deadline, row.due, row.overdue, row.suspended = (
+                deadline,
+                deadline or NOT_DUE,
+                False,
+                False,
             )
+            if record.name == "ExtensionGranted":
+                row.extension_asked = False
         case "ExtensionRefused":
-            return dict(extension_asked=False)
+            row.extension_asked = False
         case "CaseSuspended":
-            return dict(suspended=True)
+            row.suspended = True
         case "CaseVerified":
-            return dict(stage="verified")
+            row.stage = "verified"
         case "ReworkOrdered":
-            return dict(
-                stage="rework", rework_count=row.rework_count + 1, due=row.deadline or NOT_DUE
+            row.stage, row.rework_count, row.due = (
+                "rework",
+                row.rework_count + 1,
+                row.deadline or NOT_DUE,
             )
         case "CaseResolvedOnSpot":
-            return dict(stage="resolved_on_spot")
+            row.stage = "resolved_on_spot"
         case "CaseClosed":
-            return dict(
-                stage="closed",
-                closed_at=record.at,
-                due=NOT_DUE,
-                shown_until=record.at + RECENT,
-            )
+            row.stage, row.closed_at, row.due = "closed", record.at, NOT_DUE
+            row.shown_until = record.at + RECENT
         case "CaseEscalated":
-            return dict(level=record["to"])
+            row.level = record["to"]
         case "CaseOverdue":
-            return dict(overdue=True)
+            row.overdue = True
         case "CaseEvaluated":
-            return dict(satisfaction=record["satisfaction"])
+            row.satisfaction = record["satisfaction"]
         case _:
-            return {}  # CaseConfirmed: noted as the last event only
+            pass  # CaseConfirmed: noted as the last event only
 
 
 # Reading ------------------------------------------------------------------------------------

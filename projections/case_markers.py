@@ -14,11 +14,12 @@ Rules:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from projections.records import Record
 from projections.store import Page, ViewStore, Where
-from projections.view import Rows, Table, changed, row_type
+from projections.view import Rows, Table
 
 name = "case_markers"
 version = 1
@@ -38,8 +39,10 @@ STAGES = {
 DEADLINE_MOVES = frozenset({"CaseDispatched", "ExtensionGranted", "CaseResumed"})
 
 
-@row_type
+@dataclass
 class Marker:
+    """Not frozen: events change the batch's working copy in place (`Rows.edit`)."""
+
     id: str
     number: int
     lon: float
@@ -75,27 +78,30 @@ def apply(record: Record, rows: Rows) -> None:
         rows.put(markers, marker)
         rows.tell(name, record.id)
         return
-    found: Marker | None = rows.get(markers, (record.id,))
-    if found is None:
-        return  # an ended case, or one this view never saw reported
+    key = (record.id,)
     if record.name in ENDS:
-        rows.delete(markers, (record.id,))
+        if rows.get(markers, key) is None:
+            return  # an ended case, or one this view never saw reported
+        rows.delete(markers, key)
     else:
-        rows.put(markers, evolve(found, record))
+        found: Marker | None = rows.edit(markers, key)
+        if found is None:
+            return
+        evolve(found, record)
     rows.tell(name, record.id)
 
 
-def evolve(marker: Marker, record: Record) -> Marker:
-    fields: dict[str, object] = {}
-    if record.name in STAGES:
-        fields["stage"] = STAGES[record.name]
-    if record.name == "CaseFiled":
-        fields["urgent"] = bool(record["urgent"])
-    if record.name == "CaseOverdue":
-        fields["overdue"] = True
-    elif record.name in DEADLINE_MOVES or record.name == "CaseReturned":
-        fields["overdue"] = False
-    return changed(marker, **fields) if fields else marker
+def evolve(marker: Marker, record: Record) -> None:
+    """Change the marker's working copy by a step of its case."""
+    step = record.name
+    if step in STAGES:
+        marker.stage = STAGES[step]
+    if step == "CaseFiled":
+        marker.urgent = bool(record["urgent"])
+    if step == "CaseOverdue":
+        marker.overdue = True
+    elif step in DEADLINE_MOVES or step == "CaseReturned":
+        marker.overdue = False
 
 
 # Reading ------------------------------------------------------------------------------------

@@ -158,11 +158,14 @@ class Rows:
         if table.name in self._copies:
             self._replaced(table.name, key)
 
-    def edit(self, table: Table, key: Key, make: Callable[..., Any], *args: Any) -> Any:
+    def edit(
+        self, table: Table, key: Key, make: Callable[..., Any] | None = None, *args: Any
+    ) -> Any:
         """A working copy of a row that this batch alone holds and may change in place:
         its dict fields are copies, and it is the row committed. `make(*args)` gives the
-        row when there is none. Counters use it: a rebuild then copies a counter row once,
-        not once for every event that counts in it."""
+        row when there is none; without `make` there is then no row to change (None).
+        Counters and case rows use it: a rebuild then copies a row once, not once for
+        every event that changes it."""
         copies = self._copies[table.name]
         row = copies.get(key)
         if row is not None:
@@ -171,7 +174,12 @@ class Rows:
         row = written.get(key, _ABSENT)
         if row is _ABSENT:
             row = None if self._source is None else self._source.fetch(table, key)
-        row = make(*args) if row is None else _working_copy(row)
+        if row is None:
+            if make is None:
+                return None
+            row = make(*args)
+        else:
+            row = _working_copy(row)
         written[key] = copies[key] = row
         return row
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from projections.records import Record
-from projections.view import Rows, Table, changed, row_type
+from projections.view import Rows, Table
 
 NAME = "grid_status"
 CLOCK_RUNS = frozenset({"dispatched", "accepted", "rework"})
@@ -37,9 +36,10 @@ class GridRow:
     urgent: int = 0  # open urgent cases
 
 
-@row_type
+@dataclass
 class CaseRow:
-    """An open case: what moves its grid's counts, and its deadline for the read side."""
+    """An open case: what moves its grid's counts, and its deadline for the read side. Not
+    frozen, like the grid: steps change the batch's working copy in place (`Rows.edit`)."""
 
     id: str
     grid: str
@@ -80,23 +80,25 @@ def apply(record: Record, rows: Rows) -> None:
         evolve_grid(_grid(rows, code), record)
         rows.tell(NAME, code)
         return
-    old: CaseRow | None = rows.get(open_cases, (record.id,))
-    new = evolve(old, record)
-    if new is not None:
-        rows.put(open_cases, new)
-        code = new.grid
-    elif old is not None:
-        rows.delete(open_cases, (record.id,))
-        code = old.grid
+    if record.name == "CaseReported":
+        case = CaseRow(record.id, record["grid"], "reported")
+        rows.put(open_cases, case)
+        before, after = None, _counted(case)
     else:
-        return  # an event of a case this view never saw reported
-    before, after = _counted(old), _counted(new)
+        found: CaseRow | None = rows.edit(open_cases, (record.id,))
+        if found is None:
+            return  # an event of a case this view never saw reported, or of an ended one
+        case, before = found, _counted(found)
+        ended = evolve(case, record) is None
+        if ended:
+            rows.delete(open_cases, (record.id,))
+        after = None if ended else _counted(case)
     if before != after:
-        grid = _grid(rows, code)
+        grid = _grid(rows, case.grid)
         _recount(grid, before, after)
-        if old is None:
+        if before is None:
             grid.last_report = latest(grid.last_report, record.at)
-    rows.tell(NAME, code)
+    rows.tell(NAME, case.grid)
 
 
 def _grid(rows: Rows, code: str) -> GridRow:
@@ -123,7 +125,8 @@ def evolve_grid(grid: GridRow, record: Record) -> None:
 
 
 def evolve(row: CaseRow | None, record: Record) -> CaseRow | None:
-    """The open case after the event; None once it has ended."""
+    """The open case after the event, changed in place (a working copy, see `Rows.edit`);
+    None once it has ended."""
     if record.name == "CaseReported":
         return CaseRow(record.id, record["grid"], "reported")
     if row is None:
@@ -132,19 +135,22 @@ def evolve(row: CaseRow | None, record: Record) -> CaseRow | None:
         case "CaseRejected" | "CaseMerged" | "CaseClosed":
             return None
         case "CaseFiled":
-            return _moved(row, stage="filed", urgent=record["urgent"])
+            row.stage, row.urgent = "filed", record["urgent"]
         case "CaseDispatched":
-            return _moved(row, stage="dispatched", deadline=record.time("deadline"))
+            row.stage, row.deadline = "dispatched", record.time("deadline")
         case "CaseReturned":
-            return _moved(row, stage="returned", deadline=None)
+            row.stage, row.deadline = "returned", None
         case "ExtensionGranted":
-            return _moved(row, deadline=record.time("deadline"))
+            row.deadline = record.time("deadline")
         case "CaseSuspended":
-            return _moved(row, suspended=True)
+            row.suspended = True
         case "CaseResumed":
-            return _moved(row, suspended=False, deadline=record.time("deadline"))
+            row.suspended, row.deadline = False, record.time("deadline")
         case _:  # accepted, handled, verified, rework, resolved on the spot
-            return _moved(row, stage=STAGE_OF[record.name])
+            row.stage = STAGE_OF[record.name]
+    runs = row.stage in CLOCK_RUNS and not row.suspended  # `due` follows stage and pause
+    row.due = row.deadline if runs else None
+    return row
 
 
 STAGE_OF = {
@@ -154,13 +160,6 @@ STAGE_OF = {
     "ReworkOrdered": "rework",
     "CaseResolvedOnSpot": "resolved_on_spot",
 }
-
-
-def _moved(row: CaseRow, **fields: Any) -> CaseRow:
-    """The case changed, its `due` following its stage and suspension (one copy a step)."""
-    stage, suspended = fields.get("stage", row.stage), fields.get("suspended", row.suspended)
-    runs = stage in CLOCK_RUNS and not suspended
-    return changed(row, **fields, due=fields.get("deadline", row.deadline) if runs else None)
 
 
 def _counted(row: CaseRow | None) -> tuple[str, bool] | None:

@@ -4,6 +4,7 @@ one row a public step of it (an update), with the status pair after each step.""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,8 +27,11 @@ FIELD_ROLES = frozenset({"grid_worker", "supervisor"})
 """Who rejects a report by not finding it on site (核实未发现)."""
 
 
-@row_type
+@dataclass
 class RequestRow:
+    """A service request as it stands. Not frozen: steps change the batch's working copy
+    in place (`Rows.edit`), so a rebuild copies a request once, not once for every step."""
+
     id: str  # the case's id, 32 hex digits
     number: int  # service_request_id
     category: str  # service_code
@@ -123,7 +127,7 @@ def apply(record: Record, rows: Rows) -> None:
         if record["channel"] != "visit":  # about a household: never public
             _reported(record, rows)
         return
-    row: RequestRow | None = rows.get(request_rows, (record.id,))
+    row: RequestRow | None = rows.edit(request_rows, (record.id,))
     if row is None:
         return
     status, detail = _status_after(record, row)
@@ -147,15 +151,15 @@ def apply(record: Record, rows: Rows) -> None:
         **_facts(record, row),
     )
     rows.put(update_rows, update)
-    fields = _request_changes(record, row)
+    _change_request(record, row)
     if filed:
         _refile(rows, row, category)
-        fields.update(category=category, unfiled=())
+        row.category, row.unfiled = category, ()
     elif row.unfiled:  # not filed yet
-        fields["unfiled"] = (*row.unfiled, record.position)
+        row.unfiled = (*row.unfiled, record.position)
     if note:
-        fields["note"] = note
-    rows.put(request_rows, changed(row, status=status, detail=detail, updated_at=at, **fields))
+        row.note = note
+    row.status, row.detail, row.updated_at = status, detail, at
     rows.tell(NAME, row.id)
 
 
@@ -223,18 +227,16 @@ def _facts(record: Record, row: RequestRow) -> dict[str, Any]:
             return {}
 
 
-def _request_changes(record: Record, row: RequestRow) -> dict[str, Any]:
+def _change_request(record: Record, row: RequestRow) -> None:
     match record.name:
         case "CaseDispatched":
-            return {"department": record["department"], "deadline": record.time("deadline")}
+            row.department, row.deadline = record["department"], record.time("deadline")
         case "CaseReturned":
-            return {"department": None, "deadline": None}
+            row.department, row.deadline = None, None
         case "ExtensionGranted" | "CaseResumed":
-            return {"deadline": record.time("deadline")}
+            row.deadline = record.time("deadline")
         case "CaseSuspended":
-            return {"deadline": None}  # the clock is paused: no date to expect
-        case _:
-            return {}
+            row.deadline = None  # the clock is paused: no date to expect
 
 
 def _refile(rows: Rows, row: RequestRow, category: str) -> None:

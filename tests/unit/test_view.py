@@ -44,6 +44,16 @@ def test_a_row_not_found_is_made_from_the_arguments_given() -> None:
     assert made == Counter("b", {"visits": 0}) and rows.changed["counters"] == {("b",): made}
 
 
+def test_without_a_maker_only_a_row_that_exists_is_edited() -> None:
+    stored = Counter("a", {"visits": 1})
+    rows = Rows(Stored(stored))
+    assert rows.edit(counters, ("b",)) is None and ("b",) not in rows.changed["counters"]
+    copy = rows.edit(counters, ("a",))
+    assert copy == stored and copy is not stored and rows.get(counters, ("a",)) is copy
+    rows.delete(counters, ("a",))
+    assert rows.edit(counters, ("a",)) is None
+
+
 def test_a_row_put_or_deleted_is_copied_again_before_it_is_changed() -> None:
     rows = Rows(None)
     edited = rows.edit(counters, ("a",), Counter, "a", {})
