@@ -1,109 +1,132 @@
-// The time-travel bar (auditors): the map and panels as of an instant picked with a
-// slider over the last days or a date and time, and a replay of a period at a speed.
+// Time travel, for auditors: the page as of an instant (map, markers, panels and the feed
+// as they stood), a replay of a period frame by frame at a speed, a pause that holds the
+// replay's moment still, and the way back to the live page. The bar is travelbar.js.
 
-import { t } from "./i18n.js";
-import { fromLocalInput, localInput } from "./format.js";
+import { showEvent, showMarker, showMarkers } from "./cases.js";
+import { showBanner, showConnection, showError } from "./header.js";
+import { caseEvents, t } from "./i18n.js";
+import { full } from "./format.js";
+import { startLive, stopLive } from "./live.js";
+import { renderHeadline } from "./panels.js";
+import { BACKLOG, EVENTS, Q, REPLAY } from "./queries.js";
 
-const DAYS = 7;
-const SPEEDS = [60, 300, 900, 3600, 14400];
+/** A replay refreshes the panels this often at most (each frame brings its headline). */
+const REPLAY_PANELS_MS = 5000;
 
 export class Travel {
-  constructor(element, { allowed, onAsOf, onReplay, onPause, onLive }) {
-    Object.assign(this, { element, allowed, onAsOf, onReplay, onPause, onLive });
-    this.open = false;
-    this.playing = false;
-    this.at = null; // the replay clock reached
-    const now = Date.now();
-    this.instant = new Date(now - 3600_000);
-    this.start = new Date(now - 6 * 3600_000);
-    this.end = new Date(now);
-    this.speed = 900;
-    element.addEventListener("click", (e) => this.clicked(e));
-    element.addEventListener("input", (e) => this.changed(e));
-    element.addEventListener("change", (e) => this.changed(e));
-    this.render();
+  constructor(center) {
+    this.center = center;
+    this.replayStop = null;
+    this.panelsAt = 0; // when a replay last refreshed the panels
   }
 
-  render() {
-    const toggle = `<button type="button" class="ghost travel-toggle" data-travel="toggle" ${this.allowed ? "" : "disabled"}
-      title="${this.allowed ? t("travel") : t("travelAuditors")}">${t("travel")}</button>`;
-    if (!this.open) {
-      this.element.innerHTML = toggle;
-      return;
-    }
-    const now = Date.now();
-    const low = now - DAYS * 86400_000;
-    const slider = Math.round((+this.instant - low) / 60_000);
-    this.element.innerHTML = `${toggle}
-      <div class="travel-panel">
-        <div class="travel-row">
-          <b>${t("asOf")}</b>
-          <input type="range" data-travel="slider" min="0" max="${DAYS * 1440}" step="5" value="${slider}" aria-label="${t("asOf")}">
-          <input type="datetime-local" data-travel="instant" value="${localInput(this.instant)}">
-          <button type="button" class="primary" data-travel="show">${t("showAsOf")}</button>
-        </div>
-        <div class="travel-row">
-          <b>${t("replay")}</b>
-          <label>${t("from")} <input type="datetime-local" data-travel="start" value="${localInput(this.start)}"></label>
-          <label>${t("to")} <input type="datetime-local" data-travel="end" value="${localInput(this.end)}"></label>
-          <label>${t("speed")} <select data-travel="speed">${SPEEDS.map((s) => `<option value="${s}"${s === this.speed ? " selected" : ""}>×${s}</option>`).join("")}</select></label>
-          <button type="button" class="primary" data-travel="play">${this.playing ? t("pause") : t("play")}</button>
-          <button type="button" class="ghost" data-travel="live">${t("backToLive")}</button>
-        </div>
-      </div>`;
-    this.low = low;
-  }
-
-  changed(e) {
-    const which = e.target.dataset.travel;
-    if (which === "slider") {
-      this.instant = new Date(this.low + Number(e.target.value) * 60_000);
-      this.element.querySelector('[data-travel="instant"]').value = localInput(this.instant);
-    } else if (which === "instant") {
-      this.instant = fromLocalInput(e.target.value) ?? this.instant;
-    } else if (which === "start") {
-      this.start = fromLocalInput(e.target.value) ?? this.start;
-      this.at = null;
-    } else if (which === "end") {
-      this.end = fromLocalInput(e.target.value) ?? this.end;
-    } else if (which === "speed") {
-      this.speed = Number(e.target.value);
+  async asOf(instant) {
+    const { center } = this;
+    const { api, map } = center;
+    stopLive(center);
+    this.stopReplay();
+    center.mode = "asOf";
+    center.asOf = { instant: instant.toISOString() };
+    center.clock = instant;
+    document.body.dataset.mode = "asOf";
+    this.banner(t("asOfBanner", { t: full(instant) }));
+    center.feed.clear();
+    try {
+      const [{ grids }, { caseMarkers }, { moment }] = await Promise.all([
+        api.query(Q.grids, { asOf: center.asOf }),
+        api.query(Q.markers, { asOf: center.asOf }),
+        api.query(Q.moment, { asOf: center.asOf }),
+      ]);
+      if (center.mode !== "asOf") return;
+      map.grids.setStatuses(grids);
+      showMarkers(center, caseMarkers);
+      center.position = moment.position;
+      await center.refreshPanels();
+      map.components.refresh();
+      this.fillFeedUpTo(moment.position);
+      document.body.dataset.asOf = center.asOf.instant;
+      showError(null);
+    } catch (error) {
+      showError(error);
     }
   }
 
-  clicked(e) {
-    const which = e.target.closest("[data-travel]")?.dataset.travel;
-    if (which === "toggle") {
-      this.open = !this.open;
-      this.render();
-    } else if (which === "show") {
-      this.playing = false;
-      this.render();
-      this.onAsOf(this.instant);
-    } else if (which === "play") {
-      if (this.playing) {
-        this.playing = false;
-        this.onPause();
-      } else {
-        this.playing = true;
-        const from = this.at && this.at < this.end ? this.at : this.start; // a paused replay goes on
-        this.onReplay({ start: from, end: this.end, speed: this.speed });
+  /** The feed as it stood at `position`: the case events just before it. */
+  fillFeedUpTo(position) {
+    const { center } = this;
+    const payload = { query: EVENTS, variables: { after: Math.max(0, position - BACKLOG), filter: { names: caseEvents } } };
+    const stop = center.api.subscribe(payload, ({ events: e }) => {
+      if (e.position > position || center.mode !== "asOf") {
+        stop();
+        return;
       }
-      this.render();
-    } else if (which === "live") {
-      this.playing = false;
-      this.at = null;
-      this.render();
-      this.onLive();
-    }
+      showEvent(center, e, false);
+      if (e.position === position) stop();
+    });
+    center.live.push(stop);
   }
 
-  /** The replay clock reached `at`; `done` at the end of the period. */
-  replayAt(at, done) {
-    this.at = done ? null : at;
-    if (done && this.playing) {
-      this.playing = false;
-      this.render();
-    }
+  replay({ start, end, speed }) {
+    const { center } = this;
+    const { map } = center;
+    stopLive(center);
+    this.stopReplay();
+    center.mode = "replay";
+    document.body.dataset.mode = "replay";
+    center.feed.clear();
+    let first = true;
+    this.replayStop = center.api.subscribe(
+      { query: REPLAY, variables: { start: start.toISOString(), end: end.toISOString(), speed, area: center.filter.area } },
+      ({ replay: frame }) => {
+        center.clock = new Date(frame.at);
+        center.asOf = { position: frame.position };
+        center.position = frame.position;
+        if (first) {
+          first = false;
+          showMarkers(center, frame.markers);
+        } else {
+          for (const m of frame.markers) showMarker(center, m, true);
+          for (const id of frame.ended) map.cases.remove(id);
+        }
+        map.grids.setStatuses(frame.grids);
+        for (const e of frame.events) showEvent(center, e, false);
+        if (center.panels) center.panels.headline = frame.headline;
+        renderHeadline(document.querySelector("#headline"), frame.headline);
+        center.renderLegend();
+        this.banner(frame.done ? `${t("replayDone")} · ${full(frame.at)}` : t("replayBanner", { t: full(frame.at), s: speed }));
+        document.body.dataset.replayAt = frame.at;
+        center.travelBar.replayAt(new Date(frame.at), frame.done);
+        if (frame.done || Date.now() - this.panelsAt > REPLAY_PANELS_MS) {
+          this.panelsAt = Date.now();
+          center.refreshPanels();
+        }
+      },
+      { onError: showError },
+    );
+  }
+
+  stopReplay() {
+    this.replayStop?.();
+    this.replayStop = null;
+  }
+
+  /** A paused replay holds still where it is: the map and panels as of its clock. */
+  pause() {
+    this.stopReplay();
+    this.banner(t("asOfBanner", { t: full(this.center.clock) }));
+  }
+
+  async live() {
+    this.stopReplay();
+    stopLive(this.center);
+    this.center.feed.clear();
+    document.body.dataset.asOf = "";
+    await startLive(this.center);
+  }
+
+  /** The banner names the moment shown; the pill then says which travel it is. */
+  banner(text) {
+    showBanner(text);
+    showConnection(this.center.connection, this.center.mode);
   }
 }
