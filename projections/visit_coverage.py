@@ -110,7 +110,8 @@ def apply(record: Record, rows: Rows) -> None:
             rows.put(visits, now)
             if now.visits <= due:
                 _count(rows, quarters, (grid, now.quarter), groups, 1)
-    rows.tell(name, grid)
+    if rows.notices:
+        rows.tell(name, grid)
 
 
 def due_a_quarter(tags: Iterable[str]) -> int:
@@ -155,9 +156,11 @@ def _add_due(rows: Rows, grid: str, tags: tuple[str, ...], sign: int) -> None:
     row: GridRow = rows.edit(grids, (grid,), _new_grid, grid)
     counts, owed = row.households, row.due
     for tag in groups:
-        counts[tag] = counts.get(tag, 0) + sign
-        owed[tag] = owed.get(tag, 0) + sign * due
-        if not counts[tag]:
+        households = counts.get(tag, 0) + sign
+        if households:
+            counts[tag] = households
+            owed[tag] = owed.get(tag, 0) + sign * due
+        else:
             del counts[tag], owed[tag]
     if not counts:
         rows.delete(grids, (grid,))

@@ -89,13 +89,15 @@ duty_days = Table("assessment_grid_days", GridDuty, key=("grid", "day"))
 
 class Counted(NamedTuple):
     """What one part of a case (or one event) counts: counter changes, none of them 0, in
-    the tallies of one day of each subject named. Parts are compared before and after an
-    event, so what did not move costs a comparison of small tuples, and what did is
-    written as the difference of the two."""
+    the tallies named, of one day: a grid's, and a department's or a grid worker's. Parts
+    are compared before and after an event, so what did not move costs a comparison of
+    small tuples, and what did is written as the difference of the two."""
 
-    day: str
     moved: dict[str, int]
-    whom: tuple[tuple[str, str], ...]  # (subject, code): department, grid, worker
+    keys: tuple[TallyKey, ...]  # (subject, code, day) of each tally counted in
+
+
+TallyKey = tuple[str, str, str]
 
 
 def counted(
@@ -107,9 +109,8 @@ def counted(
     moved = counts if 0 not in counts.values() else {c: n for c, n in counts.items() if n}
     if not moved:
         return None
-    return Counted(
-        day, moved, (("grid", grid),) if code is None else (("grid", grid), (subject, code))
-    )
+    key = ("grid", grid, day)
+    return Counted(moved, (key,) if code is None else (key, (subject, code, day)))
 
 
 def recount(rows: Rows, before: Counted | None, after: Counted | None) -> None:
@@ -120,41 +121,35 @@ def recount(rows: Rows, before: Counted | None, after: Counted | None) -> None:
             count(rows, after)
     elif after is None:
         count(rows, before, -1)
-    elif before.day == after.day and before.whom == after.whom:
+    elif before.keys == after.keys:
         moved = dict(after.moved)
         add(moved, before.moved, -1)
         if moved:
-            count(rows, Counted(after.day, moved, after.whom))
+            count(rows, Counted(moved, after.keys))
     else:  # another day or someone else: net what the two share
-        net: dict[tuple[str, str, str], dict[str, int]] = {}
-        for subject, code in before.whom:
-            net[(subject, code, before.day)] = {c: -n for c, n in before.moved.items()}
-        for subject, code in after.whom:
-            add(net.setdefault((subject, code, after.day), {}), after.moved)
+        net = {key: {c: -n for c, n in before.moved.items()} for key in before.keys}
+        for key in after.keys:
+            add(net.setdefault(key, {}), after.moved)
         for key, change in net.items():
             if change:
-                _tally(rows, key, change, 1)
+                count(rows, Counted(change, (key,)))
 
 
 def count(rows: Rows, found: Counted, sign: int = 1) -> None:
-    """Add what `found` counts (or take it back, sign -1) in the tallies it names."""
-    day, moved = found.day, found.moved
-    for subject, code in found.whom:
-        _tally(rows, (subject, code, day), moved, sign)
+    """Add what `found` counts (or take it back, sign -1) in the tallies it names; a tally
+    whose counters all come back to 0 goes (and comes back as a new row if a later event
+    counts in it again)."""
+    moved = found.moved
+    for key in found.keys:
+        counts = rows.edit(tallies, key, _blank, key).counts
+        add(counts, moved, sign)
+        if not counts:
+            rows.delete(tallies, key)
+        if rows.notices:
+            rows.tell(NAME, f"{key[0]}/{key[1]}")
 
 
-def _tally(rows: Rows, key: tuple[str, str, str], moved: dict[str, int], sign: int) -> None:
-    """Write one tally; a tally whose counters all come back to 0 goes (and comes back as
-    a new row if a later event counts in it again)."""
-    counts = rows.edit(tallies, key, _blank, key).counts
-    add(counts, moved, sign)
-    if not counts:
-        rows.delete(tallies, key)
-    if rows.notices:
-        rows.tell(NAME, f"{key[0]}/{key[1]}")
-
-
-def _blank(key: tuple[str, str, str]) -> Tally:
+def _blank(key: TallyKey) -> Tally:
     return Tally(*key, {})
 
 
