@@ -48,6 +48,10 @@ class Case:
     deadline: datetime | None
     overdue: bool
     suspended: bool
+    suspended_at: datetime | None = strawberry.field(
+        description="While suspended: when its clock stopped (an overdue case is late by "
+        "the time from its deadline to then, until it resumes)."
+    )
     extension_asked: bool
     rework_count: int
     closed_at: datetime | None

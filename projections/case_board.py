@@ -15,7 +15,7 @@ from projections.store import Page, ViewStore, Where
 from projections.view import Rows, Table
 
 name = "case_board"
-version = 1
+version = 2
 
 NOT_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 """The `due` of a case with no deadline running, so it sorts after every real one."""
@@ -49,6 +49,7 @@ class CaseRow:
     deadline: datetime | None = None
     overdue: bool = False
     suspended: bool = False
+    suspended_at: datetime | None = None  # while suspended: when its clock stopped
     extension_asked: bool = False
     rework_count: int = 0
     closed_at: datetime | None = None
@@ -139,18 +140,14 @@ def _step(row: CaseRow, record: Record) -> None:
             row.extension_asked = True
         case "ExtensionGranted" | "CaseResumed":
             deadline = record.time("deadline")
-            row.deadline, row.due, row.overdue, row.suspended = (
-                deadline,
-                deadline or NOT_DUE,
-                False,
-                False,
-            )
+            row.deadline, row.due, row.overdue = deadline, deadline or NOT_DUE, False
+            row.suspended, row.suspended_at = False, None
             if record.name == "ExtensionGranted":
                 row.extension_asked = False
         case "ExtensionRefused":
             row.extension_asked = False
         case "CaseSuspended":
-            row.suspended = True
+            row.suspended, row.suspended_at = True, record.at
         case "CaseVerified":
             row.stage = "verified"
         case "ReworkOrdered":

@@ -20,7 +20,7 @@ from projections.replay import as_of, fold
 from projections.runner import ProjectionRunner
 from projections.store import StalePosition
 from projections.store.memory import MemoryViewStore
-from tests.fixtures import SANITATION, Loop
+from tests.fixtures import OPERATOR, SANITATION, Loop
 from tests.histories import Crashed, Step, contents, crash_after, folded, play, steps
 
 MANY = settings(
@@ -131,3 +131,21 @@ def test_time_travel_shows_the_board_as_it_was(app: GridCenter, loop: Loop) -> N
         for name, store in (("position", by_position), ("instant", by_instant), ("now", now))
     }
     assert stage == {"position": "dispatched", "instant": "dispatched", "now": "handled"}
+
+
+def test_a_suspended_case_on_the_board_keeps_the_instant_its_clock_stopped(
+    app: GridCenter, loop: Loop
+) -> None:
+    number = loop.accepted()
+    app.suspend_case(number, reason="等待审批", by=OPERATOR, at=loop.tick(60))
+    suspended_at = loop.at
+    store = MemoryViewStore()
+    runner = ProjectionRunner(app.recorder, store, VIEWS)
+    runner.catch_up()
+    (row,) = board(store, loop.at)[0]
+    assert (row.suspended, row.suspended_at) == (True, suspended_at)
+    app.resume_case(number, by=OPERATOR, at=loop.tick(60))
+    runner.catch_up()
+    (row,) = board(store, loop.at)[0]
+    assert (row.suspended, row.suspended_at) == (False, None)
+    assert row.deadline is not None and row.deadline > suspended_at

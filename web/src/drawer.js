@@ -5,12 +5,12 @@
 
 import { ACTIONS, actionForm, actionRequest, nextActions } from "./actions.js";
 import { actionName, channelName, eventName, named, stageName, t } from "./i18n.js";
-import { escape, full, short, span } from "./format.js";
+import { escape, full, short, span, stoppedAt } from "./format.js";
 
 const CASE = `query Case($number: Int!, $asOf: AsOf) {
   case(number: $number, asOf: $asOf) {
     number stage channel category grid community street description reportedAt lastAt
-    level urgent department deadline overdue suspended extensionAsked reworkCount closedAt
+    level urgent department deadline overdue suspended suspendedAt extensionAsked reworkCount closedAt
     satisfaction timeline { position name version at by { id name role } data }
   }
 }`;
@@ -120,7 +120,7 @@ export class Drawer {
     const { now } = this.context();
     if (c.closedAt) return `<span class="muted">${escape(stageName(c.stage))} · ${short(c.closedAt)}</span>`;
     if (!c.deadline) return `<span class="muted">${t("noDeadline")}</span>`;
-    const left = new Date(c.deadline) - now();
+    const left = new Date(c.deadline) - stoppedAt(c, now());
     if (c.suspended) {
       const late = left < 0 ? ` · <span class="alarm-text">${escape(t("overdueBy", { d: span(-left) }))}</span>` : "";
       return `<span class="big attention-text">${t("suspendedClock")}</span>${late}`;

@@ -58,3 +58,9 @@ export function fromLocalInput(value) {
 export function escape(text) {
   return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
+
+/** The instant a case's deadline clock has reached: `now`, or when the case was suspended
+ * (its clock stands still; the deadline moves on by the time paused when it resumes). */
+export function stoppedAt(c, now) {
+  return c.suspendedAt ? new Date(c.suspendedAt) : now;
+}

@@ -2,7 +2,7 @@
 // the live event feed, the overdue cases, and the filters.
 
 import { eventName, named, stageName, t } from "./i18n.js";
-import { escape, span, time } from "./format.js";
+import { escape, span, stoppedAt, time } from "./format.js";
 
 export function renderHeadline(element, figures) {
   if (!figures) {
@@ -75,7 +75,7 @@ export function renderOverdue(element, cases, categories, departments, now) {
     .map((c) => {
       const category = categoryNames.get(c.category);
       const department = departmentNames.get(c.department);
-      const by = c.deadline ? span(now - new Date(c.deadline)) : "";
+      const by = c.deadline ? span(stoppedAt(c, now) - new Date(c.deadline)) : "";
       return `<li class="case-row${c.urgent ? " urgent" : ""}" data-case="${c.number}" data-grid="${escape(c.grid)}" tabindex="0">
         <span class="case-no">#${c.number}</span>
         <span class="case-what">${escape(category ? named(category.name) : c.category)}

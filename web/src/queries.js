@@ -14,7 +14,7 @@ export const Q = {
     departmentWorkload(asOf: $asOf) { code queue overdue onTimeRate handled }
     workerWorkload(asOf: $asOf) { id name active grids reports visits checks { case late } verifications { case late } }
     overdue: caseBoard(filter: $filter, sort: DUE, descending: false, first: 40, asOf: $asOf) {
-      cases { number stage category department deadline urgent grid } }
+      cases { number stage category department deadline suspendedAt urgent grid } }
   }`,
   components: `query Components($area: String!, $states: [String!], $box: Box, $asOf: AsOf) {
     components(area: $area, states: $states, box: $box, first: 20000, asOf: $asOf) { code lon lat state openCase } }`,

@@ -3,12 +3,15 @@ changes by subscription."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime
+
 import pytest
 from gql.transport.exceptions import TransportQueryError
 
 from domain.service import GridCenter
 from infra.loopback import ApiServer
-from tests.fixtures import Loop
+from tests.fixtures import OPERATOR, Loop
 from tests.integration.api.client import query, subscribe, wait_for_case
 
 
@@ -18,6 +21,20 @@ def test_a_case_comes_with_its_timeline(server: ApiServer, app: GridCenter) -> N
     names = [entry["name"] for entry in found["timeline"]]
     assert names[0] == "CaseReported" and names[-1] == "CaseDispatched"
     assert all(entry["by"]["role"] for entry in found["timeline"])
+
+
+def test_a_suspended_case_says_when_its_clock_stopped(server: ApiServer, app: GridCenter) -> None:
+    loop = Loop(app)
+    number = loop.accepted()
+    app.suspend_case(number, reason="等待审批", by=OPERATOR, at=loop.tick(60))
+    text = "query ($n: Int!) { case(number: $n) { suspended suspendedAt deadline } }"
+    for _ in range(100):
+        found = query(server, text, n=number)["case"]
+        if found is not None and found["suspended"]:
+            break
+        asyncio.run(asyncio.sleep(0.1))
+    assert datetime.fromisoformat(found["suspendedAt"]) == loop.at
+    assert datetime.fromisoformat(found["deadline"]) > loop.at
 
 
 def test_the_case_board_pages_with_a_cursor(server: ApiServer, app: GridCenter) -> None:
