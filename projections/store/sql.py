@@ -96,14 +96,17 @@ class SQLViewStore(ViewStore):
 
     def commit(self, changes: Rows, positions: Mapping[str, tuple[int, int]]) -> None:
         with self.transaction() as cursor:
-            for view, (old, new) in positions.items():
-                cursor.execute(
+            if positions:  # one batch of statements (a pipeline on PostgreSQL)
+                cursor.executemany(
                     f"UPDATE {POSITIONS} SET position = {self.mark}"
                     f" WHERE view = {self.mark} AND position = {self.mark}",
-                    (new, view, old),
+                    [(new, view, old) for view, (old, new) in positions.items()],
                 )
-                if cursor.rowcount != 1:
-                    raise StalePosition(f"view {view} is no longer at position {old}")
+                if cursor.rowcount != len(positions):  # the rows moved, all of them
+                    raise StalePosition(
+                        f"views {sorted(positions)} are no longer all where "
+                        f"this runner read them ({positions})"
+                    )
             for name, written in changes.changed.items():
                 table = self.known[name]
                 gone = [self._key(table, k) for k, row in written.items() if row is None]

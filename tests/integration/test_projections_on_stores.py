@@ -26,9 +26,9 @@ from projections import VIEWS, grid_status
 from projections.case_board import board
 from projections.replay import fold
 from projections.runner import ProjectionRunner
-from projections.store import Page, ViewStore, Where, open_view_store
+from projections.store import Page, StalePosition, ViewStore, Where, open_view_store
 from tests.conftest import POSTGRES
-from tests.fixtures import Loop
+from tests.fixtures import Loop, head
 from tests.histories import Crashed, Step, contents, crash_after, folded, play, steps
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,4 +183,22 @@ def test_the_live_reads_on_the_event_loop_give_the_rows_a_select_gives(
     soon = asyncio.run(read_soon())
     assert soon == [store.select(table, page) for table, page in pages]
     assert soon[0] and soon[1] and soon[2]
+    store.close()
+
+
+def test_two_runners_cannot_both_advance_a_view_on_a_durable_store(
+    app: GridCenter, loop: Loop, store_url: str
+) -> None:
+    store = open_view_store(store_url)
+    loop.reported()
+    first, second = (ProjectionRunner(app.recorder, store, VIEWS) for _ in range(2))
+    first.catch_up()
+    loop.reported()
+    with pytest.raises(StalePosition):
+        second.catch_up()  # all its views' positions moved: its batch commits nothing
+    rows, position = fold(app.recorder, VIEWS, up_to=first.position)
+    assert contents(store, VIEWS) == folded(rows, VIEWS, position)
+    second.catch_up()  # it reloaded the positions and carries on from the first's
+    rows, position = fold(app.recorder, VIEWS)
+    assert contents(store, VIEWS) == folded(rows, VIEWS, position) and position == head(app)
     store.close()
