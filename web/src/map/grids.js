@@ -133,7 +133,8 @@ export class GridLayer {
       const x = box.left + p.x;
       const y = box.top + p.y;
       const top = document.elementFromPoint(x, y);
-      if (inside(p, outline) && top?.tagName === "CANVAS" && pane.contains(top)) return { x, y };
+      const clear = inside(p, outline) && clearOfEdges(p, outline, EDGE_CLEARANCE);
+      if (clear && top?.tagName === "CANVAS" && pane.contains(top)) return { x, y };
     }
     return null;
   }
@@ -168,6 +169,17 @@ export class GridLayer {
 }
 
 /** Ray casting: whether a point lies inside a closed outline (screen pixels). */
+/** Pixels a free spot keeps from its grid's edges: a neighbour drawn later takes the
+ * pointer on its own stroke (hovered, three pixels wide). */
+const EDGE_CLEARANCE = 4;
+
+function clearOfEdges(p, outline, distance) {
+  for (let i = 0, j = outline.length - 1; i < outline.length; j = i++) {
+    if (L.LineUtil.pointToSegmentDistance(p, outline[i], outline[j]) < distance) return false;
+  }
+  return true;
+}
+
 function inside(p, outline) {
   let within = false;
   for (let i = 0, j = outline.length - 1; i < outline.length; j = i++) {
