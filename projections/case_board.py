@@ -48,13 +48,16 @@ class CaseRow:
     department: str | None = None
     deadline: datetime | None = None
     overdue: bool = False
-    suspended: bool = False
     suspended_at: datetime | None = None  # while suspended: when its clock stopped
     extension_asked: bool = False
     rework_count: int = 0
     closed_at: datetime | None = None
     satisfaction: int | None = None
     shown_until: datetime = NOT_DUE  # open: always; ended: a week after it ended
+
+    @property
+    def suspended(self) -> bool:
+        return self.suspended_at is not None
 
 
 cases = Table("case_board", CaseRow, key=("id",))
@@ -141,13 +144,13 @@ def _step(row: CaseRow, record: Record) -> None:
         case "ExtensionGranted" | "CaseResumed":
             deadline = record.time("deadline")
             row.deadline, row.due, row.overdue = deadline, deadline or NOT_DUE, False
-            row.suspended, row.suspended_at = False, None
+            row.suspended_at = None
             if record.name == "ExtensionGranted":
                 row.extension_asked = False
         case "ExtensionRefused":
             row.extension_asked = False
         case "CaseSuspended":
-            row.suspended, row.suspended_at = True, record.at
+            row.suspended_at = record.at
         case "CaseVerified":
             row.stage = "verified"
         case "ReworkOrdered":

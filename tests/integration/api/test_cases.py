@@ -33,6 +33,8 @@ def test_a_suspended_case_says_when_its_clock_stopped(server: ApiServer, app: Gr
         if found is not None and found["suspended"]:
             break
         asyncio.run(asyncio.sleep(0.1))
+    else:
+        pytest.fail(f"case {number} was not shown suspended on the server")
     assert datetime.fromisoformat(found["suspendedAt"]) == loop.at
     assert datetime.fromisoformat(found["deadline"]) > loop.at
 

@@ -168,7 +168,6 @@ export class GridLayer {
   }
 }
 
-/** Ray casting: whether a point lies inside a closed outline (screen pixels). */
 /** Pixels a free spot keeps from its grid's edges: a neighbour drawn later takes the
  * pointer on its own stroke (hovered, three pixels wide). */
 const EDGE_CLEARANCE = 4;
@@ -180,6 +179,7 @@ function clearOfEdges(p, outline, distance) {
   return true;
 }
 
+/** Ray casting: whether a point lies inside a closed outline (screen pixels). */
 function inside(p, outline) {
   let within = false;
   for (let i = 0, j = outline.length - 1; i < outline.length; j = i++) {
