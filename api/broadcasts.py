@@ -13,9 +13,8 @@ difference). Subscribers that join while a first read is under way share the nex
 a wall of screens reconnecting at once (a node restarted) costs a few reads, not one
 each.
 
-Each subscriber has a bounded queue; one that falls MAX_QUEUED answers behind is closed
-with code 1013 (try again later) rather than buffered without bound: it reconnects and
-reads the view afresh."""
+How an answer then reaches each subscriber, written at once or queued, and what becomes
+of one that falls behind: api/subscribers.py."""
 
 from __future__ import annotations
 
@@ -37,11 +36,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from api.context import Context
-from infra.metrics import BROADCASTS, NOTICES_DROPPED, SUBSCRIBERS
+from api.subscribers import FELL_BEHIND, Answer, Member, offered
+from infra.metrics import BROADCASTS, SUBSCRIBERS
 
-MAX_QUEUED = 200
-FELL_BEHIND = 1013
-"""WebSocket close code 'try again later': the subscriber did not keep up."""
 log = logging.getLogger("gridcenter.broadcasts")
 
 
@@ -58,29 +55,6 @@ Key = tuple[str, str | None, bytes, tuple[Any, ...]]
 T = TypeVar("T")
 First = str | list[Any] | None
 """A first answer: its JSON text, the errors that refused it, or none (changes only)."""
-
-
-class Member:
-    def __init__(self, handler: TransportHandler, operation: Operation[Context, None]):
-        self.handler, self.operation = handler, operation
-        self.queue: asyncio.Queue[str | None] = asyncio.Queue(MAX_QUEUED)
-        self.prefix = '{"id":' + orjson.dumps(operation.id).decode() + ',"type":"next","payload":'
-        self.closing: asyncio.Future[None] | None = None
-
-    def offer(self, payload: str | None) -> None:
-        """Queue an answer (None: the broadcast ended); close a subscriber too far behind."""
-        if self.closing is not None:
-            return
-        try:
-            self.queue.put_nowait(payload)
-        except asyncio.QueueFull:
-            NOTICES_DROPPED.labels("fell behind").inc()
-            self.closing = asyncio.ensure_future(self.handler.fell_behind())
-
-    async def send(self) -> None:
-        """Send queued answers until the broadcast ends."""
-        while (payload := await self.queue.get()) is not None:
-            await self.handler.send_text(self.prefix + payload + "}")
 
 
 class Broadcast:
@@ -107,8 +81,7 @@ class Broadcast:
             if SHARED[_field(operation.query) or ""] is Kind.STATE:
                 await anext(answers, None)  # the state now: each member reads its own
             async for answer in answers:
-                for member in list(self.members):
-                    member.offer(answer)
+                offered(self.members, Answer(answer))
         except Exception:
             log.exception("a shared subscription failed; its subscribers are told it ended")
         finally:
@@ -156,8 +129,9 @@ class Broadcasts:
     def __init__(self) -> None:
         self._running: dict[Key, Broadcast] = {}
 
-    def join(self, member: Member, context: Context) -> Broadcast:
-        operation = member.operation
+    def join(
+        self, member: Member, operation: Operation[Context, None], context: Context
+    ) -> Broadcast:
         key = _key(operation, context)
         broadcast = self._running.get(key)
         if broadcast is None or broadcast.task.done():
@@ -200,8 +174,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Context, None]):
         from api.schema import schema  # noqa: PLC0415 - the schema imports the api modules
 
         broadcasts: Broadcasts = self.context.broadcasts
-        member = Member(self, operation)
-        broadcast = broadcasts.join(member, self.context)
+        member = Member(self, operation.id)
+        broadcast = broadcasts.join(member, operation, self.context)
         try:
             listening = asyncio.ensure_future(broadcast.context.started.wait())
             await asyncio.wait({listening, broadcast.task}, return_when=asyncio.FIRST_COMPLETED)

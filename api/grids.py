@@ -16,6 +16,7 @@ from api.mapping import mapped
 from api.time_travel import AsOf, views_as_of
 from domain.staff import Actor
 from projections import grid_map, grid_status
+from projections.bus import ViewChanged
 from projections.store import ViewStore
 
 
@@ -142,8 +143,20 @@ class Subscription:
                     continue
                 changed = sorted(k for k in notice.keys if any(k.startswith(a) for a in areas))
                 if changed:
-                    found = await grid_status.changed(views, changed, datetime.now(UTC))
-                    yield [mapped(GridStatus, status) for status in found]
+                    found = await _changed(views, changed, notice)
+                    if found:  # none if the grids named kept their rows
+                        yield [mapped(GridStatus, status) for status in found]
+
+
+async def _changed(
+    views: ViewStore, codes: list[str], notice: ViewChanged
+) -> list[grid_status.GridStatus]:
+    """The grids that changed, now: from the rows the notice brought, else read."""
+    now = datetime.now(UTC)
+    if notice.rows is None:
+        return await grid_status.changed(views, codes, now)
+    latest = {row.code: row for row in notice.rows}  # a later row of a grid wins
+    return [grid_status.status_of(latest[code], now) for code in codes if code in latest]
 
 
 def _areas(viewer: Actor, area: str | None) -> list[str]:

@@ -132,7 +132,9 @@ async def _drain(queue: asyncio.Queue[ViewChanged | None]) -> AsyncIterator[View
 
 def merged(first: ViewChanged, later: ViewChanged) -> ViewChanged:
     """Two notices of a view as one: every key either names (all, if either does not
-    know), from where the first started to where the later ended."""
+    know), from where the first started to where the later ended, with the rows both
+    brought (the later's after the first's), if both did."""
     keys = None if first.keys is None or later.keys is None else first.keys | later.keys
     after, position = min(first.after, later.after), max(first.position, later.position)
-    return ViewChanged(first.view, keys, position, after)
+    rows = None if first.rows is None or later.rows is None else first.rows + later.rows
+    return ViewChanged(first.view, keys, position, after, rows)

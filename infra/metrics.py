@@ -16,6 +16,12 @@ NOTICES_RECEIVED = Counter(
     "gridcenter_notices_received", "Notices received from other processes over Redis."
 )
 SUBSCRIBERS = Gauge("gridcenter_subscribers", "Subscriptions open on this node.", ["field"])
+ANSWERS = Counter(
+    "gridcenter_answers",
+    "Answers of live views sent to subscribers: written at once, or awaited (queued for a "
+    "connection whose buffer was full, or under a server without the write-now extension).",
+    ["how"],
+)
 BROADCASTS = Gauge(
     "gridcenter_broadcasts", "Shared executions of live views on this node (one per query)."
 )

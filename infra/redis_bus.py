@@ -7,6 +7,7 @@ The listening thread reconnects by itself."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from queue import Empty, Full, Queue
 from threading import Event, Thread
 from typing import Any
@@ -16,9 +17,13 @@ import orjson
 import redis
 
 from infra.metrics import NOTICES_DROPPED, NOTICES_RECEIVED
+from projections import VIEWS
 from projections.bus import Bus, EventsRecorded, Notice, ViewChanged
+from projections.view import Table, noticed
 
 CHANNEL = "gridcenter:notices"
+NOTICED = {view.name: table for view in VIEWS if (table := noticed(view)) is not None}
+"""The tables whose rows notices bring, by view (projections.view.noticed)."""
 OUTBOX = 10_000
 """Notices waiting to go to Redis at most; more are dropped."""
 RETRY = (0.2, 0.5, 1.0, 2.0, 5.0)
@@ -110,6 +115,10 @@ def encode(notice: Notice, node: str) -> bytes:
     if isinstance(notice, EventsRecorded):
         return orjson.dumps({"node": node, "events": notice.position})
     keys = None if notice.keys is None else sorted(notice.keys)
+    table = NOTICED.get(notice.view)
+    rows = None
+    if notice.rows is not None and table is not None:
+        rows = [table.values(row) for row in notice.rows]
     return orjson.dumps(
         {
             "node": node,
@@ -117,6 +126,7 @@ def encode(notice: Notice, node: str) -> bytes:
             "keys": keys,
             "position": notice.position,
             "after": notice.after,
+            "rows": rows,
         }
     )
 
@@ -125,11 +135,31 @@ def decode(data: bytes) -> tuple[str, Notice]:
     found: dict[str, Any] = orjson.loads(data)
     if "events" in found:
         return found["node"], EventsRecorded(int(found["events"]))
-    keys = found["keys"]
+    keys, view = found["keys"], found["view"]
+    table, rows = NOTICED.get(view), found.get("rows")
     notice = ViewChanged(
-        found["view"], None if keys is None else frozenset(keys), found["position"], found["after"]
+        view,
+        None if keys is None else frozenset(keys),
+        found["position"],
+        found["after"],
+        None if rows is None or table is None else tuple(_row(table, v) for v in rows),
     )
     return found["node"], notice
+
+
+def _row(table: Table, values: list[Any]) -> Any:
+    """A row from its values as JSON has them: instants as text, tuples as arrays."""
+    return table.make(
+        _value(column.kind, value) for column, value in zip(table.columns, values, strict=True)
+    )
+
+
+def _value(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "time":
+        return datetime.fromisoformat(value)
+    return tuple(value) if isinstance(value, list) else value
 
 
 def open_bus(redis_url: str | None) -> Bus:

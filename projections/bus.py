@@ -21,6 +21,11 @@ class ViewChanged:
     position: int
     after: int = 0
     """The position the view was at before: the last notice's position."""
+    rows: tuple[Any, ...] | None = None
+    """The rows written to the view's `noticed` table (projections.view.noticed), in the
+    order written, a later row of a key after an earlier one: listeners need no read.
+    None: not brought (the view names no such table, the batch wrote too many or deleted
+    one, or notices were missed); a key named without a row among them kept its row."""
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,12 @@ from projections.bus import Bus, ViewChanged
 from projections.records import Record, StoredRow, decode, name_of
 from projections.replay import Effort, Log, Progress, bulk, fold
 from projections.store import StalePosition, ViewStore
-from projections.view import Key, Rows, Table, View
+from projections.view import Key, Rows, Table, View, noticed
 
 BATCH = 2000
 CACHE_LIMIT = 200_000
+NOTICED_ROWS = 100
+"""Rows a notice brings at most; a batch that wrote more (a catch-up) names keys only."""
 POLL = 0.5
 """Seconds between looks at the log when no wake-up came."""
 
@@ -132,9 +134,12 @@ class ProjectionRunner:
             self.positions[view_name] = new
         self._remember(changes)
         if self.bus is not None:
-            for view_name, (old, new) in moves.items():
-                keys = frozenset(changes.touched.get(view_name, ()))
-                self.bus.publish(ViewChanged(view_name, keys, new, old))
+            for view in self.views:
+                if view.name in moves:
+                    old, new = moves[view.name]
+                    keys = frozenset(changes.touched.get(view.name, ()))
+                    rows = _noticed_rows(view, changes)
+                    self.bus.publish(ViewChanged(view.name, keys, new, old, rows))
 
     def fetch(self, table: Table, key: Key) -> Any | None:
         """Rows missing from a batch come from the store, through a cache of our own
@@ -150,6 +155,19 @@ class ProjectionRunner:
         for table_name, written in changes.changed.items():
             for key, row in written.items():
                 self._cache[(table_name, key)] = row
+
+
+def _noticed_rows(view: View, changes: Rows) -> tuple[Any, ...] | None:
+    """What the view's notice brings of its `noticed` table: the rows the batch wrote;
+    None if it wrote too many, or deleted one (listeners then read)."""
+    table = noticed(view)
+    if table is None:
+        return None
+    written = changes.changed.get(table.name, {})
+    rows = tuple(written.values())
+    if len(rows) > NOTICED_ROWS or None in rows:
+        return None
+    return rows
 
 
 def _records(stored: Iterable[StoredRow], readers: dict[str, list[View]]) -> Iterator[Record]:

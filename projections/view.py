@@ -235,3 +235,10 @@ class View(Protocol):
         """The public names of the events it folds."""
 
     def apply(self, record: Record, rows: Rows) -> None: ...
+
+
+def noticed(view: View) -> Table | None:
+    """The table whose changed rows a view's notices bring (a module's `noticed`, if it
+    has one): a live view's screens then read nothing after a notice."""
+    table: Table | None = getattr(view, "noticed", None)
+    return table

@@ -107,9 +107,14 @@ def _serving(settings: Settings) -> Iterator[None]:
     import uvicorn  # noqa: PLC0415 - only the commands that serve need the server
 
     from api.app import create_app  # noqa: PLC0415
+    from api.sockets import Sockets  # noqa: PLC0415
 
     config = uvicorn.Config(
-        create_app(settings), host=settings.host, port=settings.port, log_level="warning"
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        ws=Sockets,
     )
     server = uvicorn.Server(config)
     take_turns_often()

@@ -38,6 +38,7 @@ def serve(
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
     from api.app import create_app  # noqa: PLC0415
+    from api.sockets import Sockets  # noqa: PLC0415
 
     settings = settings_from_env()
     host, port = host or settings.host, port or settings.port
@@ -51,6 +52,7 @@ def serve(
         log_config=None,  # infra/logs.py has configured logging
         log_level="warning",
         timeout_graceful_shutdown=GRACE,
+        ws=Sockets,
     )
 
 

@@ -24,7 +24,8 @@ Rules (the figures that depend on the time are read at `now`; `Rules` holds the 
   them) and has no quiet rule.
 - Last report and last visit are the latest business instants seen, so a report or visit
   synced late from a phone never moves them back.
-- Notices name the codes of the grids that changed.
+- Notices name the codes of the grids that changed and bring their rows (`noticed`): a
+  grid's status at any instant is its row's (`status_of`), so screens read nothing more.
 """
 
 from projections.grid_status.fold import NAME, apply, events, grid_rows, open_cases
@@ -41,11 +42,13 @@ from projections.grid_status.read import (
     grid,
     grids,
     grids_of,
+    status_of,
 )
 
 name = NAME
-version = 2
+version = 3
 tables = (grid_rows, open_cases)
+noticed = grid_rows
 
 __all__ = [
     "ALARM",
@@ -63,6 +66,8 @@ __all__ = [
     "grids",
     "grids_of",
     "name",
+    "noticed",
+    "status_of",
     "tables",
     "version",
 ]

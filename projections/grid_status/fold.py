@@ -1,11 +1,13 @@
 """The fold of the grid status: one row a grid, with counts of its open cases kept as the
-cases move, and one row an open case, with the deadline its clock runs to, so that what
-is overdue or due soon is read at any instant without touching the fold."""
+cases move and the deadlines their clocks run to, so that what is overdue or due soon is
+read at any instant from the grid's row alone, without touching the fold; and one row an
+open case, which moves its grid's counts."""
 
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from projections.records import Record
 from projections.view import Rows, Table
@@ -13,6 +15,7 @@ from projections.view import Rows, Table
 NAME = "grid_status"
 CLOCK_RUNS = frozenset({"dispatched", "accepted", "rework"})
 """The stages in which the department owes an answer and the deadline clock runs."""
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -34,6 +37,10 @@ class GridRow:
     last_visit: datetime | None = None
     stages: dict[str, int] = field(default_factory=dict)  # open cases by stage, no zeros
     urgent: int = 0  # open urgent cases
+    dues: tuple[int, ...] = ()
+    """The running deadlines of its open cases, earliest first, in microseconds since the
+    epoch (a JSON column keeps whole numbers exactly): the grid's row alone says what is
+    overdue or due soon at any instant, so a changed grid's row is all a screen needs."""
 
 
 @dataclass
@@ -162,29 +169,42 @@ STAGE_OF = {
 }
 
 
-def _counted(row: CaseRow | None) -> tuple[str, bool] | None:
-    """What a case adds to its grid's counts."""
-    return None if row is None else (row.stage, row.urgent)
+Counted = tuple[str, bool, int | None]
+"""What a case adds to its grid: its stage, whether urgent, its running deadline."""
 
 
-def _recount(
-    grid: GridRow, before: tuple[str, bool] | None, after: tuple[str, bool] | None
-) -> None:
+def _counted(row: CaseRow | None) -> Counted | None:
+    if row is None:
+        return None
+    return row.stage, row.urgent, None if row.due is None else micros(row.due)
+
+
+def _recount(grid: GridRow, before: Counted | None, after: Counted | None) -> None:
     """Move a case's count in its grid's working copy: out of where it counted, into where
     it counts now."""
-    stages = grid.stages
+    stages, dues = grid.stages, list(grid.dues)
     if before is not None:
-        stage, urgent = before
+        stage, urgent, due = before
         left = stages.get(stage, 0) - 1
         if left:
             stages[stage] = left
         else:
             del stages[stage]
         grid.urgent -= urgent
+        if due is not None:
+            dues.remove(due)
     if after is not None:
-        stage, urgent = after
+        stage, urgent, due = after
         stages[stage] = stages.get(stage, 0) + 1
         grid.urgent += urgent
+        if due is not None:
+            insort(dues, due)
+    grid.dues = tuple(dues)
+
+
+def micros(at: datetime) -> int:
+    """An instant as whole microseconds since the epoch (exact, unlike a float)."""
+    return (at - EPOCH) // timedelta(microseconds=1)
 
 
 def latest(known: datetime | None, at: datetime) -> datetime:

@@ -3,12 +3,12 @@ and its level by the rules (projections/grid_status/__init__.py); areas summed."
 
 from __future__ import annotations
 
-import asyncio
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from projections.grid_status.fold import CaseRow, GridRow, grid_rows, latest, open_cases
+from projections.grid_status.fold import GridRow, grid_rows, latest, micros
 from projections.store import Page, ViewStore, Where
 
 NORMAL, ATTENTION, ALARM = "normal", "attention", "alarm"
@@ -83,49 +83,36 @@ def grid(store: ViewStore, code: str, now: datetime, rules: Rules = RULES) -> Gr
 def grids_of(
     store: ViewStore, codes: Iterable[str], now: datetime, rules: Rules = RULES
 ) -> list[GridStatus]:
-    """The grids with these codes at `now`, by code, in two reads however many they are."""
-    cases, rows = _of(tuple(codes), now, rules)
-    if not rows.where:
+    """The grids with these codes at `now`, by code, in one read however many they are."""
+    page = _of(tuple(codes))
+    if page is None:
         return []
-    found = _counted(store.select(open_cases, cases), now)
-    return [_status(row, found, now, rules) for row in store.select(grid_rows, rows)]
+    return [status_of(row, now, rules) for row in store.select(grid_rows, page)]
 
 
 async def changed(
     store: ViewStore, codes: Iterable[str], now: datetime, rules: Rules = RULES
 ) -> list[GridStatus]:
     """`grids_of`, read on the event loop (`select_soon`): what changed on the wall map,
-    read after each notice while screens wait for it."""
-    cases, rows = _of(tuple(codes), now, rules)
-    if not rows.where:
+    read after a notice that did not bring the grids' rows."""
+    page = _of(tuple(codes))
+    if page is None:
         return []
-    found, read = await asyncio.gather(
-        store.select_soon(open_cases, cases), store.select_soon(grid_rows, rows)
-    )
-    deadlines = _counted(found, now)
-    return [_status(row, deadlines, now, rules) for row in read]
+    return [status_of(row, now, rules) for row in await store.select_soon(grid_rows, page)]
 
 
-def _of(codes: tuple[str, ...], now: datetime, rules: Rules) -> tuple[Page, Page]:
-    """What `grids_of` reads: the grids' open cases due soon, and the grids (no
-    condition at all when there are no codes)."""
-    if not codes:
-        return Page(), Page()
-    due = Where("due", "<=", now + rules.due_soon)
-    return Page(where=(Where("grid", "in", codes), due)), Page(where=(Where("code", "in", codes),))
+def _of(codes: tuple[str, ...]) -> Page | None:
+    """What `grids_of` reads; None if nothing (no codes: no condition at all)."""
+    return Page(where=(Where("code", "in", codes),)) if codes else None
 
 
 def grids(
     store: ViewStore, now: datetime, area: str | None = None, rules: Rules = RULES
 ) -> list[GridStatus]:
     """Every grid (under an area code, if given) at `now`, by code: the wall map."""
-    if area:
-        found = _deadlines(store, now, rules, Where("grid", "prefix", area))
-        page = Page(where=(Where("code", "prefix", area),))
-    else:
-        found, page = _deadlines(store, now, rules), Page()
+    page = Page(where=(Where("code", "prefix", area),)) if area else Page()
     return [
-        _status(row, found, now, rules)
+        status_of(row, now, rules)
         for row in store.select(grid_rows, page)
         if row.retired_at is None or row.stages
     ]
@@ -158,28 +145,10 @@ def area(store: ViewStore, code: str, now: datetime, rules: Rules = RULES) -> Ar
     )
 
 
-def _deadlines(
-    store: ViewStore, now: datetime, rules: Rules, *where: Where
-) -> dict[str, tuple[int, int]]:
-    """grid -> (overdue, due soon): the open cases whose running deadline is near."""
-    page = Page(where=(*where, Where("due", "<=", now + rules.due_soon)))
-    return _counted(store.select(open_cases, page), now)
-
-
-def _counted(cases: Iterable[CaseRow], now: datetime) -> dict[str, tuple[int, int]]:
-    """grid -> (overdue, due soon) of open cases due soon."""
-    found: dict[str, tuple[int, int]] = {}
-    for case in cases:
-        assert case.due is not None  # read by `due <= …`
-        overdue, soon = found.get(case.grid, (0, 0))
-        found[case.grid] = (overdue + 1, soon) if case.due < now else (overdue, soon + 1)
-    return found
-
-
-def _status(
-    row: GridRow, deadlines: dict[str, tuple[int, int]], now: datetime, rules: Rules
-) -> GridStatus:
-    overdue, due_soon = deadlines.get(row.code, (0, 0))
+def status_of(row: GridRow, now: datetime, rules: Rules = RULES) -> GridStatus:
+    """How a grid stands at `now`, from its row alone: what a notice brings is enough."""
+    overdue = bisect_left(row.dues, micros(now))
+    due_soon = bisect_right(row.dues, micros(now + rules.due_soon)) - overdue
     open_ = sum(row.stages.values())
     reasons = tuple(
         reason

@@ -41,6 +41,8 @@ from tests.integration.api.client import ANSWER
 pytestmark = pytest.mark.postgres
 GRIDS = 'subscription { gridStatus(area: "GRID") { code open } }'.replace("GRID", GRID_A)
 EVENTS = "subscription ($after: Int!) { events(after: $after) { position name } }"
+AT_ONCE = 'gridcenter_answers_total{how="at once"}'
+"""The answers a node wrote to its subscribers at once (api/sockets.py), in /metrics."""
 REPORT = """mutation { reportCase(channel: HOTLINE, category: "E0101",
   location: {lon: 116.405, lat: 39.935}, description: "路边垃圾") { ANSWER } }"""
 
@@ -111,9 +113,12 @@ def test_subscribers_of_the_same_view_share_one_execution_per_node(
         subscribers = [asyncio.ensure_future(one()) for _ in range(3)]
         await asyncio.sleep(2)  # all three have joined
         shared = metric(deployment.b, "gridcenter_broadcasts")
+        at_once = metric(deployment.b, AT_ONCE)
         await asyncio.to_thread(mutate, deployment.a, deployment.token, REPORT)
         answers = await asyncio.gather(*subscribers)
         assert shared == 1, shared
+        # the change went to the three at once (api/sockets.py), not through a task each
+        assert metric(deployment.b, AT_ONCE) - at_once >= 3
         return answers
 
     answers = asyncio.run(asyncio.wait_for(three(), 60))

@@ -17,6 +17,7 @@ from domain.grids.district import GridPlan
 from domain.grids.geometry import Point
 from domain.service import GridCenter, HouseholdPlan, StaffPlan
 from projections import grid_status
+from projections.bus import Bus, Notice, ViewChanged
 from projections.grid_status import (
     ALARM,
     ATTENTION,
@@ -302,6 +303,25 @@ def test_the_grids_that_changed_read_together_as_each_alone(app: GridCenter, loo
     assert asyncio.run(changed(store, [GRID_B, GRID_A], now)) == together  # the live read
     assert [(g.overdue, g.level) for g in together] == [(1, ALARM), (0, NORMAL)]
     assert grids_of(store, [], now) == []
+
+
+def test_a_notice_brings_the_changed_grids_rows_and_they_say_what_a_read_says(
+    app: GridCenter, loop: Loop
+) -> None:
+    store, bus = MemoryViewStore(), Bus()
+    runner = ProjectionRunner(app.recorder, store, [grid_status], bus)
+    runner.catch_up()
+    heard: list[Notice] = []
+    bus.subscribe(heard.append)
+    late = loop.dispatched()  # in grid A, one notice a batch: batches of one event
+    runner.batch = 1
+    runner.catch_up()
+    now = deadline(app, late) + timedelta(minutes=1)
+    (last,) = [n for n in heard if isinstance(n, ViewChanged) and n.rows][-1:]
+    assert last.keys == {GRID_A} and [row.code for row in last.rows or ()] == [GRID_A]
+    (row,) = last.rows or ()
+    assert grid_status.status_of(row, now) == grid(store, GRID_A, now)
+    assert grid_status.status_of(row, now).overdue == 1  # the row alone knows the deadline
 
 
 def test_a_retired_grid_stays_on_the_wall_while_its_cases_are_open(

@@ -13,6 +13,7 @@ from infra.redis_bus import decode, encode
 from projections import VIEWS, case_board, grid_status
 from projections.bus import Bus, EventsRecorded, ViewChanged
 from projections.runner import ProjectionRunner
+from projections.store import Page
 from projections.store.memory import MemoryViewStore
 from tests.fixtures import Loop, head
 
@@ -26,6 +27,18 @@ from tests.fixtures import Loop, head
     ],
 )
 def test_a_notice_crosses_redis_as_it_was_published(notice: ViewChanged | EventsRecorded) -> None:
+    assert decode(encode(notice, "node-1")) == ("node-1", notice)
+
+
+def test_the_rows_a_notice_brings_cross_redis_as_they_were_written(
+    app: GridCenter, loop: Loop
+) -> None:
+    loop.dispatched()
+    store = MemoryViewStore()
+    ProjectionRunner(app.recorder, store, [grid_status]).catch_up()
+    rows = tuple(store.select(grid_status.noticed, Page()))
+    assert any(row.dues and row.stages and row.last_report for row in rows)  # instants, JSON
+    notice = ViewChanged(grid_status.name, frozenset(r.code for r in rows), 9, 3, rows)
     assert decode(encode(notice, "node-1")) == ("node-1", notice)
 
 
@@ -97,3 +110,10 @@ def test_a_notice_that_knows_no_keys_makes_the_merged_one_read_everything() -> N
     known = ViewChanged(grid_status.name, frozenset({"g1"}), 5, 4)
     unknown = ViewChanged(grid_status.name, None, 9, 5)
     assert hub.merged(known, unknown) == ViewChanged(grid_status.name, None, 9, 4)
+
+
+def test_notices_taken_as_one_bring_both_rows_or_none() -> None:
+    first = ViewChanged(grid_status.name, frozenset({"g1"}), 5, 4, ("row g1",))
+    later = ViewChanged(grid_status.name, frozenset({"g1", "g2"}), 7, 5, ("row g1'", "row g2"))
+    assert hub.merged(first, later).rows == ("row g1", "row g1'", "row g2")  # later ones last
+    assert hub.merged(first, ViewChanged(grid_status.name, frozenset({"g3"}), 8, 7)).rows is None
