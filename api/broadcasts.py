@@ -198,7 +198,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 )
                 return
             if first is not None:
-                await self.send_text(member.prefix + first + "}")
+                await self.send_text(Answer(first).text(member.prefix))
             await member.send()
             await operation.send_operation_message({"id": operation.id, "type": "complete"})
         finally:

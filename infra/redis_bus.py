@@ -19,7 +19,8 @@ import redis
 from infra.metrics import NOTICES_DROPPED, NOTICES_RECEIVED
 from projections import VIEWS
 from projections.bus import Bus, EventsRecorded, Notice, ViewChanged
-from projections.view import Table, noticed
+from projections.store.sql import json_value
+from projections.view import Column, Table, noticed
 
 CHANNEL = "gridcenter:notices"
 NOTICED = {view.name: table for view in VIEWS if (table := noticed(view)) is not None}
@@ -150,16 +151,14 @@ def decode(data: bytes) -> tuple[str, Notice]:
 def _row(table: Table, values: list[Any]) -> Any:
     """A row from its values as JSON has them: instants as text, tuples as arrays."""
     return table.make(
-        _value(column.kind, value) for column, value in zip(table.columns, values, strict=True)
+        _value(column, value) for column, value in zip(table.columns, values, strict=True)
     )
 
 
-def _value(kind: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if kind == "time":
+def _value(column: Column, value: Any) -> Any:
+    if value is not None and column.kind == "time":
         return datetime.fromisoformat(value)
-    return tuple(value) if isinstance(value, list) else value
+    return json_value(column, value) if column.kind == "json" else value
 
 
 def open_bus(redis_url: str | None) -> Bus:

@@ -46,7 +46,7 @@ from projections.grid_status.read import (
 )
 
 name = NAME
-version = 3
+version = 4
 tables = (grid_rows, open_cases)
 noticed = grid_rows
 

@@ -45,8 +45,8 @@ class GridRow:
 
 @dataclass
 class CaseRow:
-    """An open case: what moves its grid's counts, and its deadline for the read side. Not
-    frozen, like the grid: steps change the batch's working copy in place (`Rows.edit`)."""
+    """An open case: what moves its grid's counts and deadlines. Not frozen, like the grid:
+    steps change the batch's working copy in place (`Rows.edit`)."""
 
     id: str
     grid: str
@@ -54,7 +54,11 @@ class CaseRow:
     urgent: bool = False
     suspended: bool = False
     deadline: datetime | None = None  # the deadline in force, while dispatched
-    due: datetime | None = None  # the deadline while the clock runs
+
+    @property
+    def due(self) -> datetime | None:
+        """The deadline while the clock runs: it follows the stage and the pause."""
+        return self.deadline if self.stage in CLOCK_RUNS and not self.suspended else None
 
 
 grid_rows = Table("grid_status_grids", GridRow, key=("code",))
@@ -155,8 +159,6 @@ def evolve(row: CaseRow | None, record: Record) -> CaseRow | None:
             row.suspended, row.deadline = False, record.time("deadline")
         case _:  # accepted, handled, verified, rework, resolved on the spot
             row.stage = STAGE_OF[record.name]
-    runs = row.stage in CLOCK_RUNS and not row.suspended  # `due` follows stage and pause
-    row.due = row.deadline if runs else None
     return row
 
 

@@ -385,6 +385,6 @@ def test_each_step_of_the_loop_puts_the_case_in_its_stage(
 ) -> None:
     at = {"_type_": "datetime_iso", "_data_": MONDAY.isoformat()}
     record = Record(9, event, "ab" * 16, 3, {"at": at, **fields})
-    moved = evolve(CaseRow("ab" * 16, GRID_A, "dispatched", deadline=MONDAY, due=MONDAY), record)
+    moved = evolve(CaseRow("ab" * 16, GRID_A, "dispatched", deadline=MONDAY), record)
     assert moved is not None and moved.stage == stage
     assert (moved.due is not None) == (stage in ("accepted", "rework"))
