@@ -15,7 +15,7 @@ from projections.store import Page, ViewStore, Where
 from projections.view import Rows, Table
 
 name = "case_board"
-version = 2
+version = 3  # 3: `suspended` derived from `suspended_at`, no longer a column
 
 NOT_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 """The `due` of a case with no deadline running, so it sorts after every real one."""

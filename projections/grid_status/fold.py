@@ -171,37 +171,38 @@ STAGE_OF = {
 }
 
 
-Counted = tuple[str, bool, int | None]
+Counted = tuple[str, bool, datetime | None]
 """What a case adds to its grid: its stage, whether urgent, its running deadline."""
 
 
 def _counted(row: CaseRow | None) -> Counted | None:
-    if row is None:
-        return None
-    return row.stage, row.urgent, None if row.due is None else micros(row.due)
+    return None if row is None else (row.stage, row.urgent, row.due)
 
 
 def _recount(grid: GridRow, before: Counted | None, after: Counted | None) -> None:
     """Move a case's count in its grid's working copy: out of where it counted, into where
     it counts now."""
-    stages, dues = grid.stages, list(grid.dues)
+    stages = grid.stages
     if before is not None:
-        stage, urgent, due = before
+        stage, urgent, _ = before
         left = stages.get(stage, 0) - 1
         if left:
             stages[stage] = left
         else:
             del stages[stage]
         grid.urgent -= urgent
-        if due is not None:
-            dues.remove(due)
     if after is not None:
-        stage, urgent, due = after
+        stage, urgent, _ = after
         stages[stage] = stages.get(stage, 0) + 1
         grid.urgent += urgent
-        if due is not None:
-            insort(dues, due)
-    grid.dues = tuple(dues)
+    was, now = (None if c is None else c[2] for c in (before, after))
+    if was != now:  # most steps keep the deadline: the tuple is rebuilt only when it moves
+        dues = list(grid.dues)
+        if was is not None:
+            dues.remove(micros(was))
+        if now is not None:
+            insort(dues, micros(now))
+        grid.dues = tuple(dues)
 
 
 def micros(at: datetime) -> int:
