@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from threading import Event, Thread
 
+from domain.errors import NotFound
 from domain.service import GridCenter, Recorded
 from infra.calendar import load_work_calendar
 from infra.catalog import load_catalog
@@ -87,7 +89,11 @@ class Services:
             self.bus.publish(EventsRecorded(max(written.positions)))
 
     def start(self) -> None:
-        """Catch the views this process holds up, then keep them current on a thread."""
+        """Read the map that every report looks up (its history is long: the first
+        report should not wait for it); catch the views this process holds up, then keep
+        them current on a thread."""
+        with suppress(NotFound):  # not drawn yet
+            self.app.map()
         if self.worker is not None:
             self.worker.catch_up()
             self._following = Thread(target=self.worker.run, args=(self._stop,), name="worker")

@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import hashlib
 import inspect
+import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -107,6 +108,8 @@ class ServiceBase(Application[UUID]):
         if not hasattr(self.recorder, "next_number"):
             raise TypeError("the event store must number cases: use infra.event_store")
         self.store = cast(EventLog, self.recorder)
+        self._first_look = threading.Lock()
+        self._looked: set[UUID] = set()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -219,7 +222,19 @@ class ServiceBase(Application[UUID]):
         """A read-only look (no copy) for lookups that decide nothing by themselves. A
         look while another thread brings the cached aggregate up to date takes it as it
         is rather than queue for the same read (every report looks the district's map
-        up: waiting in line serialised them on one lock)."""
+        up: waiting in line serialised them on one lock). The first look reads the
+        whole history, so the looks that come meanwhile wait for it rather than each
+        read it too: a burst of reports on a fresh node read the map's 1,400 events
+        once for each, and held the node's commands for seconds."""
+        if aggregate_id in self._looked:
+            return self._peek(kind, aggregate_id)
+        with self._first_look:
+            found = self._peek(kind, aggregate_id)
+            if found is not None:
+                self._looked.add(aggregate_id)
+            return found
+
+    def _peek(self, kind: type[A], aggregate_id: UUID) -> A | None:
         try:
             found: Aggregate = self.repository.get(
                 aggregate_id, deepcopy_from_cache=False, fastforward_skipping=True

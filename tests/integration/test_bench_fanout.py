@@ -5,14 +5,21 @@ servers — runs, and reports figures for gridcenter beside the baseline. The re
 
 from __future__ import annotations
 
+import asyncio
 import math
+from collections import Counter
 
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner
+from websockets.asyncio.server import serve
 
+from api.subscribers import FELL_BEHIND
 from infra.bench.fanout import Options, bench_fanout
+from infra.bench.fanout.baseline import Broadcaster
+from infra.bench.fanout.figures import Tally
 from infra.bench.fanout.report import summary, table
+from infra.bench.fanout.subscribers import PROTOCOL, Subscribers
 from infra.cli import cli
 from infra.loopback import PostgresServer
 from infra.settings import Settings
@@ -54,3 +61,27 @@ def test_the_numbers_of_subscribers_must_be_numbers() -> None:
     answer = CliRunner().invoke(cli, ["bench", "fanout", "--subscribers", "many"])
     assert answer.exit_code == 2
     assert "--subscribers" in answer.output
+
+
+def test_the_subscribers_tally_frames_and_the_close_code_of_a_server_that_closes() -> None:
+    async def run() -> tuple[Tally, int]:
+        broadcaster = Broadcaster(["A", "B", "C"])
+        async with serve(broadcaster.handle, "127.0.0.1", 0, subprotocols=[PROTOCOL]) as server:
+            port = server.sockets[0].getsockname()[1]
+            subscribers = Subscribers()
+            failed = await subscribers.top_up([f"ws://127.0.0.1:{port}/"], 3, {}, 0)
+            assert not failed
+            assert len(subscribers.live) == 3 and subscribers.grids == 3
+            await broadcaster.broadcast(rate=50, seconds=0.1)  # five frames, one grid each
+            for connection in list(broadcaster.connections):
+                await connection.close(FELL_BEHIND, "fell behind")
+            for _ in range(50):
+                if not subscribers.live:
+                    break
+                await asyncio.sleep(0.05)
+            return subscribers.take(), len(subscribers.live)
+
+    tally, live = asyncio.run(run())
+    assert live == 0
+    assert tally.frames == 15 and tally.updates == 15 and not tally.refreshes
+    assert tally.closed == Counter({FELL_BEHIND: 3})

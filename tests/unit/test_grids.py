@@ -3,17 +3,27 @@ boundaries redrawn, split and merged with their history kept."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
+from threading import Barrier
+from typing import Any
+from uuid import UUID
 
 import pytest
 
 from domain.errors import NotPermitted, OutsideDistrict, RuleBroken
-from domain.grids.district import GridPlan
+from domain.grids.district import GridPlan, district_id
 from domain.grids.geometry import Point
 from domain.service import GridCenter, StaffPlan
+from infra.bootstrap import Services
+from infra.settings import Settings
 from tests.fixtures import (
     ADMIN,
     COMMUNITY,
+    DISTRICT,
     GRID_A,
     GRID_B,
     GRID_C,
@@ -189,3 +199,52 @@ def test_a_grid_is_staffed_by_its_own_grid_worker(app: GridCenter) -> None:
     app.staff_grids({GRID_A: (WORKER_A.id, ["楼门长 刘", "民警 吴"])}, ADMIN, LATER)
     grid = app.map().grid(GRID_A)
     assert (grid.worker, grid.team) == (WORKER_A.id, ("楼门长 刘", "民警 吴"))
+
+
+def test_reports_arriving_together_at_a_fresh_node_read_the_map_once(
+    app_factory: Callable[[str], GridCenter], catalog: Any, calendar: Any, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    app_factory(url).close()
+    env = {"PERSISTENCE_MODULE": "infra.event_store", "GRIDCENTER_DATABASE_URL": url}
+    fresh = GridCenter(catalog, calendar, district=DISTRICT, env=env)
+    store = fresh.repository.event_store
+    whole, read = [], store.get
+
+    def counted(originator_id: UUID, **kwargs: Any) -> Any:
+        if kwargs.get("gt") is None and originator_id == district_id(DISTRICT):
+            whole.append(originator_id)
+            time.sleep(0.05)  # a long history: the other reports arrive while it is read
+        return read(originator_id, **kwargs)
+
+    store.get = counted  # type: ignore[method-assign]
+    together = Barrier(8)
+
+    def report() -> str:
+        together.wait()
+        return fresh.locate(IN_A)
+
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            located = list(pool.map(lambda _: report(), range(8)))
+    finally:
+        fresh.close()
+    assert located == [GRID_A] * 8
+    assert len(whole) == 1, f"the map's history was read {len(whole)} times"
+
+
+def test_a_node_reads_the_map_as_it_starts_not_at_its_first_report(
+    app_factory: Callable[[str], GridCenter], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    app_factory(url).close()
+    services = Services(Settings(database_url=url, district=DISTRICT, views="workers"))
+    try:
+        cache = services.app.repository.cache
+        assert cache is not None
+        with pytest.raises(KeyError):
+            cache.get(district_id(DISTRICT))
+        services.start()
+        assert cache.get(district_id(DISTRICT)).version > 1
+    finally:
+        services.close()

@@ -24,6 +24,7 @@ ALLOWED_IN_DOMAIN = {
     "itertools",
     "math",
     "re",
+    "threading",  # a lock of the application, which several threads call; none starts here
     "typing",
     "uuid",
     "eventsourcing",  # aggregates, events and the application: no I/O of its own
