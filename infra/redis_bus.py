@@ -44,8 +44,8 @@ class RedisBus(Bus):
         self._client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
         self._stop = Event()
         self._outbox: Queue[bytes] = Queue(OUTBOX)
-        self._own = b'{"node":"' + self.node.encode() + b'"'
-        """How our own notices begin (encode writes the node first)."""
+        self._own = orjson.dumps({"node": self.node})[:-1]
+        """How our own notices begin: encode writes the node first."""
         self._starting = Lock()
         self._thread = Thread(target=self._listen, name="redis bus", daemon=True)
         self._sender = Thread(target=self._send, name="redis bus sender", daemon=True)
