@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 from collections import Counter
 
 import pytest
@@ -42,6 +43,7 @@ def test_the_benchmark_reports_gridcenter_beside_the_raw_broadcast(
         assert first.tally.updates > 0 and first.deliveries > 0, said
         assert not math.isnan(first.p50) and first.p50 <= first.p99, said
         assert 0 < first.delivered <= 1.0, said
+        assert first.cores is not None and 0 <= first.cores.stolen <= 1, said  # /proc/stat
     ours = run.of("gridcenter")[0]
     assert ours.sent.answers  # the mutations' answer times
     # every report's commit instant was read, and it came after its stamp
@@ -54,7 +56,9 @@ def test_the_benchmark_reports_gridcenter_beside_the_raw_broadcast(
     console.print(table([run]))
     shown = console.export_text()
     assert "gridcenter" in shown and "baseline" in shown
-    assert any(line.startswith("  at 50/s: gridcenter p50") for line in summary(run, 50))
+    lines = summary(run, 50)
+    assert any(line.startswith("  at 50/s: gridcenter p50") for line in lines)
+    assert any(re.match(r"  the cores meanwhile: gridcenter idle \d+%, stolen", n) for n in lines)
 
 
 def test_the_numbers_of_subscribers_must_be_numbers() -> None:

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from infra.bench.fanout.figures import BUCKET, Sent, Step, Tally, stamp_of
+from infra.bench.fanout.figures import (
+    BUCKET,
+    Cores,
+    Sent,
+    Step,
+    Tally,
+    cores_between,
+    cpu_times,
+    stamp_of,
+)
 
 STAMP = stamp_of(datetime(2026, 12, 2, 3, 0, tzinfo=UTC))
 OTHER = STAMP + 20_000  # stamped 20 ms later
@@ -45,3 +55,17 @@ def test_tallies_of_client_processes_add_up_by_stamp() -> None:
     total.add(tally((STAMP, 0.120, 2), (OTHER, 0.010, 1)))
     assert total.arrivals == {(STAMP, 1200): 3, (OTHER, 100): 1}
     assert total.updates == 4
+
+
+def test_a_step_knows_the_shares_of_cpu_time_idle_and_stolen_by_the_host(tmp_path: Path) -> None:
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3\n")
+    before = cpu_times(str(stat))
+    stat.write_text("cpu  600 0 150 1000 100 0 0 150 70 0\ncpu0 1 2 3\n")  # guest: in user
+    cores = cores_between(before, cpu_times(str(stat)))
+    assert cores == Cores(idle=pytest.approx(0.25), stolen=pytest.approx(0.15))
+
+
+def test_without_proc_stat_a_step_says_nothing_of_the_cores(tmp_path: Path) -> None:
+    assert cpu_times(str(tmp_path / "missing")) is None
+    assert cores_between(None, (1, 2, 3, 4, 5, 6, 7, 8)) is None

@@ -27,7 +27,7 @@ from infra.bench.fanout import baseline, subscribers
 from infra.bench.fanout.commands import Commands
 from infra.bench.fanout.commits import Commits
 from infra.bench.fanout.deployment import deployed
-from infra.bench.fanout.figures import Sent, Step, Tally
+from infra.bench.fanout.figures import Sent, Step, Tally, cores_between, cpu_times
 from infra.loopback import ServerUnavailableError, free_port
 from infra.settings import Settings
 
@@ -164,16 +164,21 @@ class _Measured:
         await self.clients.top_up(self.urls, self.count, self.init)  # any closed, again
         await self.clients.take()
         head = await asyncio.to_thread(self.commits.head) if self.commits else 0
+        before = cpu_times()
         sent = await self.send(rate, seconds)
         await self.clients.drained(sent.recorded * self.count)
+        cores = cores_between(before, cpu_times())
         tally = await self.clients.take()
         committed = await asyncio.to_thread(self.commits.since, head) if self.commits else {}
-        step = Step(self.system, rate, self.count, sent, tally, committed)
+        step = Step(self.system, rate, self.count, sent, tally, committed, cores)
         verdict = "sustained" if step.sustained else "not sustained: " + "; ".join(step.failures)
+        machine = (
+            "" if cores is None else f" (cores idle {cores.idle:.0%}, stolen {cores.stolen:.0%})"
+        )
         self.say(
             f"{self.system} {self.count:,} subscribers, {rate:g}/s: "
             f"{step.deliveries:,.0f} deliveries/s, p50 {step.p50 * 1000:.1f} ms, "
-            f"p99 {step.p99 * 1000:.1f} ms from commit, {verdict}"
+            f"p99 {step.p99 * 1000:.1f} ms from commit, {verdict}{machine}"
         )
         return step
 

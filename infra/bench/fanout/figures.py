@@ -105,6 +105,40 @@ class Sent:
 
 
 @dataclass(frozen=True)
+class Cores:
+    """Shares of the machine's CPU time over a step, from /proc/stat: idle, and stolen
+    (the host ran another guest while this one had work)."""
+
+    idle: float
+    stolen: float
+
+
+CpuTimes = tuple[int, ...]
+"""The machine's CPU time by state (/proc/stat's first line: user, nice, system, idle,
+iowait, irq, softirq, steal, ...), in ticks."""
+
+
+def cpu_times(stat: str = "/proc/stat") -> CpuTimes | None:
+    """None where there is no /proc/stat (not Linux)."""
+    try:
+        with open(stat) as lines:
+            first = lines.readline().split()
+    except OSError:
+        return None
+    return tuple(int(ticks) for ticks in first[1:])
+
+
+def cores_between(before: CpuTimes | None, after: CpuTimes | None) -> Cores | None:
+    if before is None or after is None:
+        return None
+    spent = [late - early for early, late in zip(before[:8], after[:8], strict=True)]
+    total = sum(spent)  # the guests' time is in user's already
+    if len(spent) < 8 or total <= 0:
+        return None
+    return Cores(idle=(spent[3] + spent[4]) / total, stolen=spent[7] / total)
+
+
+@dataclass(frozen=True)
 class Step:
     system: str  # "gridcenter" or "baseline"
     rate: float  # commands (or broadcasts) offered a second
@@ -114,6 +148,7 @@ class Step:
     committed: Mapping[Stamp, float] = field(default_factory=dict)
     """Seconds from each report's stamp to its commit (gridcenter only: a raw broadcast
     is 'committed' as it is stamped)."""
+    cores: Cores | None = None
 
     @property
     def due(self) -> int:

@@ -69,6 +69,9 @@ def summary(run: Run, first_rate: float) -> list[str]:
             f"{ours.deliveries:,.0f} deliveries/s; raw broadcast p50 {_ms(raw.p50)} ms, "
             f"p99 {_ms(raw.p99)} ms, {raw.deliveries:,.0f} deliveries/s"
         )
+        lines.append(
+            f"  the cores meanwhile: gridcenter {_cores(ours)}; raw broadcast {_cores(raw)}"
+        )
     best, best_raw = run.best("gridcenter"), run.best("baseline")
     lines.append(f"  highest rate sustained: gridcenter {_best(run, 'gridcenter', best)}")
     lines.append(f"  highest rate sustained: raw broadcast {_best(run, 'baseline', best_raw)}")
@@ -102,7 +105,10 @@ def notes() -> list[str]:
         "the p99 from the stamp, the write included. answer: the mutation's round trip.",
         f"sustained: every command recorded on time, ≥ 99 % of the updates delivered, no "
         f"subscriber closed, p99 < {SUSTAINED_P99:g} s. deliveries: grid updates received "
-        "(one commit each) a second; frames: websocket messages a second.",
+        "(one commit each) a second; frames: websocket messages a second. the cores: "
+        "the shares of the machine's CPU time they were idle, and taken by the host for "
+        "other guests, while the step ran (/proc/stat): a step with much stolen is no "
+        "measure of the code.",
     ]
 
 
@@ -116,6 +122,11 @@ def _best(run: Run, system: str, step: Step | None) -> str:
         f"p99 {_ms(step.p99)} ms"
         + (" (the last rate tried: the ramp stopped there)" if capped else "")
     )
+
+
+def _cores(step: Step) -> str:
+    cores = step.cores
+    return "-" if cores is None else f"idle {cores.idle:.0%}, stolen {cores.stolen:.0%}"
 
 
 def _ms(seconds: float) -> str:
