@@ -232,21 +232,27 @@ def _append(
         [s.topic for s in stored_events],
         [s.state for s in stored_events],
     )
+    failed: psycopg.Error | None = None
     try:
         with connection.pipeline():
-            connection.execute("BEGIN")
-            if tracking is not None:
-                _insert_tracking(connection, tracking)
-            connection.execute("LOCK TABLE events IN EXCLUSIVE MODE")
-            written = connection.execute(APPEND, columns)
-            connection.execute("COMMIT")
-    except psycopg.Error:
+            try:
+                connection.execute("BEGIN")
+                if tracking is not None:
+                    _insert_tracking(connection, tracking)
+                connection.execute("LOCK TABLE events IN EXCLUSIVE MODE")
+                written = connection.execute(APPEND, columns)
+                connection.execute("COMMIT")
+            except psycopg.Error as error:  # an answer read while sending: the rest is skipped
+                failed = error  # (raised here, the pipeline's exit would log its own)
+    except psycopg.Error as error:
+        failed = failed or error
+    if failed is not None:
         if connection.info.transaction_status in (
             TransactionStatus.INTRANS,
             TransactionStatus.INERROR,
         ):
-            connection.execute("ROLLBACK")
-        raise
+            connection.rollback()  # and forgets statements prepared in the aborted pipeline
+        raise failed
     row = written.fetchone()
     assert row is not None  # an aggregate always returns one row
     return int(row[0])

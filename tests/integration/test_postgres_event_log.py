@@ -3,6 +3,7 @@ slow to hear back (a busy API node, a slow network) keeps no other writer waitin
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from eventsourcing.persistence import IntegrityError
 
 from infra.event_store import open_event_log
 from tests.integration.test_event_store import new_events
@@ -100,3 +102,28 @@ def test_a_writer_slow_to_hear_back_keeps_no_other_writer_waiting(postgres_url: 
         finally:
             relay.release.set()
             slow.close()
+
+
+@pytest.mark.postgres
+def test_a_conflicting_batch_is_refused_quietly_and_the_next_one_written(
+    postgres_url: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer slow between its statements reads the refusal while still sending them."""
+    execute = psycopg.Connection.execute
+
+    def slowly(connection: psycopg.Connection[Any], *args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.05)
+        return execute(connection, *args, **kwargs)
+
+    log = open_event_log(postgres_url)
+    try:
+        first = new_events(1)
+        log.insert_events(first)
+        monkeypatch.setattr(psycopg.Connection, "execute", slowly)
+        for _ in range(3):
+            with pytest.raises(IntegrityError):
+                log.insert_events([*new_events(1), first[0]])
+        assert log.insert_events(new_events(1)) == [2]
+    finally:
+        log.close()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
