@@ -25,6 +25,7 @@ from infra.cli.common import (
     seed_demo_city,
     simulate_history,
 )
+from infra.collector import freeze_what_lasts
 from infra.demo.people import ADMIN_CODE, operator_codes
 from infra.demo.simulator import Simulator, any_cases
 from infra.history import History, Query
@@ -125,6 +126,7 @@ def _serving(settings: Settings) -> Iterator[None]:
     if not thread.is_alive():
         console.print(f"[red]the API could not listen on {settings.host}:{settings.port}[/red]")
         raise typer.Exit(1)
+    freeze_what_lasts()
     try:
         yield
     finally:

@@ -13,6 +13,7 @@ import typer
 
 from infra.bootstrap import event_log
 from infra.cli.common import cli, console, open_application, settings_from_env
+from infra.collector import freeze_what_lasts
 from infra.descriptors import allow_open_files
 from infra.leases import open_leases
 from infra.redis_bus import open_bus
@@ -45,8 +46,10 @@ def serve(
     allow_open_files()  # a websocket subscriber holds a descriptor
     take_turns_often()
     console.print(f"serving http://{host}:{port}/graphql")
+    app = create_app(settings)
+    freeze_what_lasts()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=host,
         port=port,
         log_config=None,  # infra/logs.py has configured logging
@@ -100,6 +103,7 @@ def project(
         leases = open_leases(settings.database_url)
         worker = ViewWorker(event_log(app), store, VIEWS, leases, bus, batch)
         reached = worker.catch_up()
+        freeze_what_lasts()
         held = ", ".join(view.name for view in worker.held) or "none yet"
         console.print(f"views {held} at position {reached:,}; following the log", soft_wrap=True)
         stop = Event()
