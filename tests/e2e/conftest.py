@@ -1,15 +1,11 @@
-"""The page's end-to-end fixtures: one demo city seeded per test session (a SQLite file,
-copied for each server so that tests do not see each other's changes), `gridcenter serve`
-over a copy, and Debian's chromium driven by Playwright. A browser that cannot start
-fails the tests, never skips them."""
+"""The page's end-to-end fixtures: the demo city the README's demo command left, once a
+test session (a SQLite file, copied for each server so that tests do not see each
+other's changes), `gridcenter serve` over a copy, and Debian's chromium driven by
+Playwright. A browser that cannot start fails the tests, never skips them."""
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +18,11 @@ from playwright.sync_api import Browser, Error, Page, Playwright, sync_playwrigh
 from api.page import DIST
 from infra.bench.page import CHROMIUM
 from infra.bench.page import FLAGS as CHROMIUM_FLAGS
-from infra.loopback import ApiServer, free_port, start_api
+from infra.loopback import ApiServer, start_api
+from tests.e2e.readme import Demo, run_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
-HISTORY_DAYS = "1"
-"""A day of simulated history, so a whole working day is in it whatever the hour: cases at
-every stage, some overdue."""
 
 
 @dataclass(frozen=True)
@@ -41,34 +35,15 @@ class City:
 
 
 @pytest.fixture(scope="session")
-def demo_city(tmp_path_factory: pytest.TempPathFactory) -> City:
-    """`gridcenter demo` once a session: seed, a day of history, a second live."""
-    data = tmp_path_factory.mktemp("city")
-    env = {**os.environ, "GRIDCENTER_DATA_DIR": str(data), "GRIDCENTER_PORT": str(free_port())}
-    env.pop("GRIDCENTER_DATABASE_URL", None)
-    command = str(Path(sys.executable).parent / "gridcenter")
-    run = subprocess.run(
-        [command, "demo", "--history", HISTORY_DAYS, "--seconds", "1"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    operator = re.search(r"operator token \(OP01\): (gc_\S+)", run.stdout)
-    assert operator, run.stdout
-    issued = subprocess.run(
-        [command, "tokens", "issue", "AU01", "--label", "page tests"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    auditor = re.search(r"(gc_\S+)", issued.stdout)
-    assert issued.returncode == 0 and auditor, issued.stdout + issued.stderr
-    return City(data / "gridcenter.db", operator.group(1), auditor.group(1))
+def readme_demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """The README's demo command, once a session (tests/e2e/readme.py)."""
+    return run_demo(tmp_path_factory.mktemp("data"), tmp_path_factory.mktemp("city") / "city.db")
+
+
+@pytest.fixture(scope="session")
+def demo_city(readme_demo: Demo) -> City:
+    """The city the README's demo left: seeded, a day of history, a few seconds live."""
+    return City(readme_demo.city, readme_demo.tokens["operator"], readme_demo.tokens["auditor"])
 
 
 def copy_of(city: City, where: Path) -> str:
