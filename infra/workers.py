@@ -9,13 +9,7 @@ The views it holds are followed in groups, each by a runner on a thread of its o
 live view (those screens subscribe to, see LIVE) alone, the others together. A batch of
 a live view is one fold and one small commit, so its notice goes out as soon as that is
 done, not after the slowest view of the batch has read its rows and committed them. All
-the runners are woken by the log's own commit listener (projections.runner.Wakes).
-
-The views no screen follows live (the figures and maps that queries read) settle for
-SETTLE seconds after each wake-up before they read, so the commits that come meanwhile
-are one batch: under a steady stream of reports, one read of the log, one commit and one
-notice for each view, not one for every report. Their readers see them that much later;
-the wall map, the workload panels and the case board see every commit at once."""
+the runners are woken by the log's own commit listener (projections.runner.Wakes)."""
 
 from __future__ import annotations
 
@@ -33,8 +27,6 @@ from projections.store import ViewStore
 from projections.view import View
 
 CLAIM_EVERY = 2.0
-SETTLE = 0.2
-"""Seconds the views that are not live gather commits after a wake-up."""
 LIVE = (grid_status.name, case_board.name, workload.name)
 """The views followed each on its own: the live subscriptions' (api/broadcasts.py)."""
 log = logging.getLogger("gridcenter.workers")
@@ -45,8 +37,6 @@ class Follower:
     """A runner following the log on a thread of its own."""
 
     runner: ProjectionRunner
-    settle: float = 0.0
-    """Seconds to gather commits after a wake-up (the views that are not live)."""
     thread: Thread | None = None
     halt: Event = field(default_factory=Event)
     wake: Event = field(default_factory=Event)
@@ -71,7 +61,7 @@ class Follower:
 
     def _follow(self, wakes: Wakes) -> None:
         try:
-            self.runner.follow(self.halt, self.wake, settle=self.settle)
+            self.runner.follow(self.halt, self.wake)
         except Exception:
             log.exception("the views %s stopped; they start again from their positions", self.names)
         finally:
@@ -88,11 +78,9 @@ class ViewWorker:
         bus: Bus | None = None,
         batch: int = BATCH,
         claim_every: float = CLAIM_EVERY,
-        settle: float = SETTLE,
     ) -> None:
         self.log, self.store, self.views, self.leases = log_, store, views, leases
         self.bus, self.batch, self.claim_every = bus, batch, claim_every
-        self.settle = settle
         self.followers: list[Follower] = []
 
     @property
@@ -109,7 +97,7 @@ class ViewWorker:
             return False
         log.info("folding views %s", ", ".join(v.name for v in held) or "none")
         self._halt()
-        self.followers = [self._follower(group) for group in groups(held)]
+        self.followers = [Follower(self._runner(group)) for group in groups(held)]
         return True
 
     def catch_up(self) -> int:
@@ -141,12 +129,10 @@ class ViewWorker:
         """A follower whose runner failed, as a new one from the committed positions."""
         if follower.thread is None or follower.alive():
             return follower
-        return self._follower(follower.runner.views)
+        return Follower(self._runner(follower.runner.views))
 
-    def _follower(self, views: Sequence[View]) -> Follower:
-        runner = ProjectionRunner(self.log, self.store, views, self.bus, self.batch)
-        live = all(view.name in LIVE for view in views)
-        return Follower(runner, settle=0.0 if live else self.settle)
+    def _runner(self, views: Sequence[View]) -> ProjectionRunner:
+        return ProjectionRunner(self.log, self.store, views, self.bus, self.batch)
 
     def _halt(self) -> None:
         for follower in self.followers:

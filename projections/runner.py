@@ -77,17 +77,14 @@ class ProjectionRunner:
         finally:
             wakes.close()
 
-    def follow(self, stop: Event, wake: Event, poll: float = POLL, settle: float = 0.0) -> None:
+    def follow(self, stop: Event, wake: Event, poll: float = POLL) -> None:
         """Catch up each time `wake` is set, or after `poll` seconds without, until `stop`
         is set (whoever sets it sets `wake` too). Events are read in batches by position:
-        a wake-up only says there may be more, and the poll covers a missed one. With
-        `settle`, a wake-up is followed by that many seconds' wait, and the commits that
-        come meanwhile are folded as one batch."""
+        a wake-up only says there may be more, and the poll covers a missed one."""
         while not stop.is_set():
             wake.clear()  # before reading: a commit from now on wakes the next round
             self.catch_up()
-            if wake.wait(poll) and settle:
-                stop.wait(settle)
+            wake.wait(poll)
 
     def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
         """Fold the named views (all if None) from position 0 and replace what they hold.
