@@ -41,11 +41,9 @@ class Collector:
             gc.freeze()
 
 
-def freeze_what_lasts() -> Collector:
+def freeze_what_lasts() -> None:
     """The process has started serving: freeze what it holds, and what each full
     collection leaves from now on."""
     gc.collect()
     gc.freeze()
-    collector = Collector()
-    gc.callbacks.append(collector)
-    return collector
+    gc.callbacks.append(Collector())

@@ -19,9 +19,8 @@ from api.page import DIST
 from infra.bench.page import CHROMIUM
 from infra.bench.page import FLAGS as CHROMIUM_FLAGS
 from infra.loopback import ApiServer, start_api
-from tests.e2e.readme import Demo, run_demo
+from tests.e2e.readme import ROOT, Demo, run_demo
 
-ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 
 
