@@ -19,6 +19,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
+from threading import Lock
 
 from anyio import to_thread
 
@@ -46,6 +47,7 @@ class Notices:
         self._listeners: dict[str, set[asyncio.Queue[ViewChanged | None]]] = {}
         self._last: dict[str, int] = views.positions()
         self._heard: dict[str, float] = {}
+        self._handing, self._handed = Lock(), list[ViewChanged]()
         self._unsubscribe: Callable[[], None] = bus.subscribe(self._from_thread)
         self._checking = loop.create_task(self._check_gaps())
 
@@ -64,9 +66,22 @@ class Notices:
         self._checking.cancel()
 
     def _from_thread(self, notice: Notice) -> None:
-        if isinstance(notice, ViewChanged):
-            with suppress(RuntimeError):  # the loop closed: the server is stopping
-                self._loop.call_soon_threadsafe(self._arrived, notice)
+        """Notices go to the loop in bunches: what came while a hand-over waited for the
+        loop goes with it, in order, so a busy loop is woken once, not once a notice."""
+        if not isinstance(notice, ViewChanged):
+            return
+        with self._handing:
+            self._handed.append(notice)
+            if len(self._handed) > 1:
+                return  # a hand-over is on its way: it takes this one too
+        with suppress(RuntimeError):  # the loop closed: the server is stopping
+            self._loop.call_soon_threadsafe(self._arrived_together)
+
+    def _arrived_together(self) -> None:
+        with self._handing:
+            handed, self._handed = self._handed, []
+        for notice in handed:
+            self._arrived(notice)
 
     def _arrived(self, notice: ViewChanged) -> None:
         last = self._last.get(notice.view, 0)

@@ -9,7 +9,7 @@ projection worker or a deadline watcher only publishes, and decoding every notic
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from queue import Empty, Full, Queue
 from threading import Event, Lock, Thread
@@ -57,14 +57,15 @@ class RedisBus(Bus):
                 self._thread.start()
         return super().subscribe(listener)
 
-    def publish(self, notice: Notice) -> None:
-        """Deliver here, and queue for Redis: the publisher (a projection runner, a
-        command) never waits for Redis, which may be slow or gone."""
-        self.deliver(notice)
+    def publish(self, *notices: Notice) -> None:
+        """Deliver here, and queue for Redis as one message: the publisher (a projection
+        runner, a command) never waits for Redis, which may be slow or gone."""
+        for notice in notices:
+            self.deliver(notice)
         try:
-            self._outbox.put_nowait(encode(notice, self.node))
+            self._outbox.put_nowait(encode(notices, self.node))
         except Full:
-            NOTICES_DROPPED.labels("redis").inc()
+            NOTICES_DROPPED.labels("redis").inc(len(notices))
 
     def close(self) -> None:
         self._stop.set()
@@ -120,44 +121,51 @@ class RedisBus(Bus):
     def _received(self, data: bytes) -> None:
         if data.startswith(self._own):
             return
-        NOTICES_RECEIVED.inc()
-        self.deliver(decode(data)[1])
+        notices = decode(data)[1]
+        NOTICES_RECEIVED.inc(len(notices))
+        for notice in notices:
+            self.deliver(notice)
 
 
-def encode(notice: Notice, node: str) -> bytes:
+def encode(notices: Sequence[Notice], node: str) -> bytes:
+    """One message of the notices of one commit, the node that published them first."""
+    return orjson.dumps({"node": node, "notices": [_encoded(notice) for notice in notices]})
+
+
+def decode(data: bytes) -> tuple[str, list[Notice]]:
+    found: dict[str, Any] = orjson.loads(data)
+    return found["node"], [_decoded(notice) for notice in found["notices"]]
+
+
+def _encoded(notice: Notice) -> dict[str, Any]:
     if isinstance(notice, EventsRecorded):
-        return orjson.dumps({"node": node, "events": notice.position})
+        return {"events": notice.position}
     keys = None if notice.keys is None else sorted(notice.keys)
     table = NOTICED.get(notice.view)
     rows = None
     if notice.rows is not None and table is not None:
         rows = [table.values(row) for row in notice.rows]
-    return orjson.dumps(
-        {
-            "node": node,
-            "view": notice.view,
-            "keys": keys,
-            "position": notice.position,
-            "after": notice.after,
-            "rows": rows,
-        }
-    )
+    return {
+        "view": notice.view,
+        "keys": keys,
+        "position": notice.position,
+        "after": notice.after,
+        "rows": rows,
+    }
 
 
-def decode(data: bytes) -> tuple[str, Notice]:
-    found: dict[str, Any] = orjson.loads(data)
+def _decoded(found: dict[str, Any]) -> Notice:
     if "events" in found:
-        return found["node"], EventsRecorded(int(found["events"]))
+        return EventsRecorded(int(found["events"]))
     keys, view = found["keys"], found["view"]
     table, rows = NOTICED.get(view), found.get("rows")
-    notice = ViewChanged(
+    return ViewChanged(
         view,
         None if keys is None else frozenset(keys),
         found["position"],
         found["after"],
         None if rows is None or table is None else tuple(_row(table, v) for v in rows),
     )
-    return found["node"], notice
 
 
 def _row(table: Table, values: list[Any]) -> Any:

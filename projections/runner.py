@@ -134,12 +134,8 @@ class ProjectionRunner:
             self.positions[view_name] = new
         self._remember(changes)
         if self.bus is not None:
-            for view in self.views:
-                if view.name in moves:
-                    old, new = moves[view.name]
-                    keys = frozenset(changes.touched.get(view.name, ()))
-                    rows = _noticed_rows(view, changes)
-                    self.bus.publish(ViewChanged(view.name, keys, new, old, rows))
+            moved = [view for view in self.views if view.name in moves]
+            self.bus.publish(*(_notice(view, changes, *moves[view.name]) for view in moved))
 
     def fetch(self, table: Table, key: Key) -> Any | None:
         """Rows missing from a batch come from the store, through a cache of our own
@@ -155,6 +151,11 @@ class ProjectionRunner:
         for table_name, written in changes.changed.items():
             for key, row in written.items():
                 self._cache[(table_name, key)] = row
+
+
+def _notice(view: View, changes: Rows, old: int, new: int) -> ViewChanged:
+    keys = frozenset(changes.touched.get(view.name, ()))
+    return ViewChanged(view.name, keys, new, old, _noticed_rows(view, changes))
 
 
 def _noticed_rows(view: View, changes: Rows) -> tuple[Any, ...] | None:

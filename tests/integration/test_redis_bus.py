@@ -63,3 +63,29 @@ def test_a_process_that_only_publishes_does_not_listen(redis_server: RedisServer
         assert listeners_of(redis_server) == before + 1
     finally:
         worker.close()
+
+
+def test_the_notices_of_one_commit_go_over_redis_as_one_message(
+    redis_server: RedisServer,
+) -> None:
+    client = redis.Redis.from_url(redis_server.url)
+    watching = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+    watching.subscribe(CHANNEL)
+    worker, node = RedisBus(redis_server.url), RedisBus(redis_server.url)
+    heard: list[Notice] = []
+    try:
+        node.subscribe(heard.append)
+        assert node.connected.wait(5)
+        moved = [ViewChanged(view, frozenset({"k"}), 8, 7) for view in ("workload", "grid_status")]
+        worker.publish(*moved)
+        assert soon(lambda: len(heard) == 2), heard
+        messages, until = [], time.monotonic() + 0.5
+        while time.monotonic() < until:  # None for the subscription's own reply too
+            if (message := watching.get_message(timeout=0.1)) is not None:
+                messages.append(message)
+        assert heard == moved and len(messages) == 1
+    finally:
+        worker.close()
+        node.close()
+        watching.close()
+        client.close()

@@ -4,6 +4,8 @@ missed some finds out by position and tells its listeners what to read again."""
 from __future__ import annotations
 
 import asyncio
+import threading
+from typing import Any
 
 import pytest
 
@@ -27,7 +29,12 @@ from tests.fixtures import Loop, head
     ],
 )
 def test_a_notice_crosses_redis_as_it_was_published(notice: ViewChanged | EventsRecorded) -> None:
-    assert decode(encode(notice, "node-1")) == ("node-1", notice)
+    assert decode(encode([notice], "node-1")) == ("node-1", [notice])
+
+
+def test_the_notices_of_one_commit_cross_redis_as_one_message_in_their_order() -> None:
+    notices = [ViewChanged(view.name, frozenset({f"k{n}"}), 42, 40) for n, view in enumerate(VIEWS)]
+    assert decode(encode(notices, "node-1")) == ("node-1", notices)
 
 
 def test_the_rows_a_notice_brings_cross_redis_as_they_were_written(
@@ -39,7 +46,7 @@ def test_the_rows_a_notice_brings_cross_redis_as_they_were_written(
     rows = tuple(store.select(grid_status.noticed, Page()))
     assert any(row.dues and row.stages and row.last_report for row in rows)  # instants, JSON
     notice = ViewChanged(grid_status.name, frozenset(r.code for r in rows), 9, 3, rows)
-    assert decode(encode(notice, "node-1")) == ("node-1", notice)
+    assert decode(encode([notice], "node-1")) == ("node-1", [notice])
 
 
 def test_a_notice_after_a_gap_comes_after_one_naming_the_cases_of_the_gap(
@@ -104,6 +111,35 @@ def test_notices_that_queued_up_while_a_listener_was_busy_come_as_one(app: GridC
 
     (notice,) = asyncio.run(asyncio.wait_for(listen(), 10))
     assert notice == ViewChanged(grid_status.name, frozenset({"g1", "g2", "g3"}), 3, 0)
+
+
+def test_notices_from_another_thread_while_the_loop_is_busy_wake_it_once_in_order(
+    app: GridCenter,
+) -> None:
+    sent = [ViewChanged(v.name, frozenset({"k"}), 1, 0) for v in VIEWS]
+
+    async def listen() -> tuple[list[ViewChanged], int]:
+        loop, bus, wakes = asyncio.get_running_loop(), Bus(), 0
+        notices = hub.Notices(bus, loop, MemoryViewStore(), app.recorder)
+        handed_over = loop.call_soon_threadsafe
+
+        def counted(*args: Any) -> Any:
+            nonlocal wakes
+            wakes += 1
+            return handed_over(*args)
+
+        loop.call_soon_threadsafe = counted  # type: ignore[method-assign]
+        async with notices.listening(grid_status.name) as incoming:
+            publishing = threading.Thread(target=lambda: bus.publish(*sent))
+            publishing.start()
+            publishing.join()  # the loop is busy meanwhile: it runs this coroutine
+            got = [await anext(incoming)]
+        notices.close()
+        return got, wakes
+
+    got, wakes = asyncio.run(asyncio.wait_for(listen(), 10))
+    assert got == [n for n in sent if n.view == grid_status.name]
+    assert wakes == 1  # not one for each of the views' notices
 
 
 def test_a_notice_that_knows_no_keys_makes_the_merged_one_read_everything() -> None:
