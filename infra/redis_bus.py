@@ -60,6 +60,8 @@ class RedisBus(Bus):
     def publish(self, *notices: Notice) -> None:
         """Deliver here, and queue for Redis as one message: the publisher (a projection
         runner, a command) never waits for Redis, which may be slow or gone."""
+        if not notices:
+            return  # a commit that moved no view: nothing to tell, no message
         for notice in notices:
             self.deliver(notice)
         try:
