@@ -54,7 +54,7 @@ _PAGE = [
     ),
 ]
 _DATES = [
-    _query("start_date", "Earliest instant, W3C format with its zone.", _INSTANT),
+    _query("start_date", "Earliest instant, W3C with its zone, years 1900 to 8999.", _INSTANT),
     _query("end_date", "Latest instant, at most 90 days after start_date.", _INSTANT),
 ]
 

@@ -7,12 +7,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
 from api.open311.errors import BadRequest
 
 MAX_FIELDS = 200
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC)
+"""The instants a date may name: far enough inside what a datetime holds that a span of
+days from either end (a window of 90 days, a zone's offset) stays inside it too."""
 _ATTRIBUTE = re.compile(r"attribute\[([^\[\]]*)\](\[\])?")
 _TRUE, _FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no"})
 
@@ -90,6 +93,8 @@ class Params:
                 f"{name} must be a date and time with its zone, as 2010-01-01T00:00:00Z "
                 f"or 2010-01-01T08:00:00+08:00, not {text!r}"
             )
+        if not EARLIEST <= at < LATEST:
+            raise BadRequest(f"{name} must fall in the years 1900 to 8999, not {text!r}")
         return at
 
     def flag(self, name: str) -> bool:

@@ -66,6 +66,14 @@ def test_a_date_without_its_zone_or_not_a_date_is_refused(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["0001-01-04T00:03:00Z", "1899-12-31T23:59:59Z", "9999-12-31T23:59:59-08:00"]
+)
+def test_a_date_out_of_the_years_a_window_can_span_is_refused(text: str) -> None:
+    with pytest.raises(BadRequest, match="start_date must fall in the years 1900 to 8999"):
+        Params([("start_date", text)]).instant("start_date")
+
+
+@pytest.mark.parametrize(
     ("value", "message"),
     [
         ("nan", "lat must be a number from"),

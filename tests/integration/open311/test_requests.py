@@ -97,6 +97,7 @@ def test_an_empty_parameter_counts_as_absent(city: City, format: str) -> None:
         ({"start_date": "2026-03-10T00:00:00Z", "end_date": "2026-03-01T00:00:00Z"}, "before"),
         ({"start_date": "2026-03-01T00:00:00"}, "with its zone"),
         ({"start_date": "2026-03-01"}, "with its zone"),
+        ({"end_date": "0001-01-04T00:03:00Z"}, "years 1900 to 8999"),
         ({"status": "pending"}, "status 'pending' is not one of open, closed"),
         ({"page_size": "1001"}, "page_size must be a whole number from 1 to 1,000"),
         ({"page": "0"}, "page must be a whole number from 1"),

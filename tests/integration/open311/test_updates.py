@@ -53,3 +53,12 @@ def test_updates_default_to_the_last_90_days(city: City) -> None:
     window = {"start_date": "2026-03-09T11:05:00+08:00", "end_date": "2026-03-09T11:15:00+08:00"}
     (closing,) = get(city.server, "servicerequestupdates", "json", **window).body
     assert (closing["service_request_id"], closing["status"]) == (str(city.closed), "fixed")
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_a_date_whose_window_would_leave_the_calendar_is_a_400(city: City, format: str) -> None:
+    answer = get(
+        city.server, "servicerequestupdates", format, after=0, end_date="0001-01-04T00:03:00Z"
+    )
+    assert answer.status == 400, answer.body
+    assert "years 1900 to 8999" in answer.body[0]["description"]
