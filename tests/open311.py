@@ -16,6 +16,7 @@ import httpx
 from domain.service import GridCenter, StaffPlan
 from domain.staff import Role
 from infra.loopback import ApiServer
+from tests.fixtures import TLS
 
 LISTS = {
     "services",
@@ -58,14 +59,18 @@ def get(server: ApiServer, resource: str, format: str, **params: Any) -> Answer:
     (None leaves one out, a list repeats it)."""
     given = {k: v for k, v in params.items() if v is not None}
     headers = {"Accept-Language": given.pop("language")} if "language" in given else {}
-    answer = httpx.get(f"{base(server)}/{resource}.{format}", params=given, headers=headers)
+    answer = httpx.get(
+        f"{base(server)}/{resource}.{format}", params=given, headers=headers, verify=TLS
+    )
     return read(answer)
 
 
 def post(
     server: ApiServer, format: str, fields: dict[str, Any], headers: dict[str, str] | None = None
 ) -> Answer:
-    answer = httpx.post(f"{base(server)}/requests.{format}", data=fields, headers=headers or {})
+    answer = httpx.post(
+        f"{base(server)}/requests.{format}", data=fields, headers=headers or {}, verify=TLS
+    )
     return read(answer)
 
 

@@ -20,6 +20,7 @@ from infra.bench.page import CHROMIUM
 from infra.bench.page import FLAGS as CHROMIUM_FLAGS
 from infra.loopback import ApiServer, start_api
 from tests.e2e.readme import ROOT, Demo, run_demo
+from tests.fixtures import TLS
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
 
@@ -116,6 +117,7 @@ def query(server: ApiServer, text: str, token: str | None = None, **variables: A
         json={"query": text, "variables": variables},
         headers={"Authorization": f"Bearer {token or server.token}"},
         timeout=120,
+        verify=TLS,
     ).json()
     assert not answer.get("errors"), answer["errors"]
     return answer["data"]

@@ -18,6 +18,7 @@ from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
 from infra.loopback import free_port
+from tests.fixtures import TLS
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -87,7 +88,7 @@ def ask(port: str, token: str, example: str) -> dict[str, Any]:
     signed = {"Authorization": f"Bearer {token}"}
     if not example.lstrip().startswith("subscription"):
         url = f"http://127.0.0.1:{port}/graphql"
-        return httpx.post(url, json={"query": example}, headers=signed).json()
+        return httpx.post(url, json={"query": example}, headers=signed, verify=TLS).json()
 
     async def first() -> dict[str, Any]:
         url = f"ws://127.0.0.1:{port}/graphql"

@@ -34,7 +34,7 @@ from infra.tokens import mint
 from projections import VIEWS
 from projections.replay import fold
 from projections.store import open_view_store
-from tests.fixtures import ADMIN, DISTRICT, GRID_A, MONDAY, Loop, head, names_since
+from tests.fixtures import ADMIN, DISTRICT, GRID_A, MONDAY, TLS, Loop, head, names_since
 from tests.histories import contents, folded
 from tests.integration.api.client import ANSWER
 
@@ -213,6 +213,7 @@ def mutate(node: ApiServer, token: str, text: str) -> dict[str, Any]:
         json={"query": text.replace("ANSWER", ANSWER)},
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
+        verify=TLS,
     ).json()
     (found,) = answer["data"].values()
     return dict(found)
@@ -261,7 +262,7 @@ async def _follow(
 
 
 def metric(node: ApiServer, name: str) -> float:
-    text = httpx.get(f"http://127.0.0.1:{node.port}/metrics").text
+    text = httpx.get(f"http://127.0.0.1:{node.port}/metrics", verify=TLS).text
     found = re.search(rf"^{re.escape(name)} (\S+)$", text, re.MULTILINE)
     return float(found.group(1)) if found else 0.0
 

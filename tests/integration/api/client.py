@@ -18,6 +18,7 @@ from graphql import GraphQLObjectType
 
 from api.schema import schema
 from infra.loopback import ApiServer
+from tests.fixtures import TLS
 
 TRANSPORT_WS = WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL
 LEGACY_WS = WebsocketsTransport.APOLLO_SUBPROTOCOL
@@ -32,7 +33,7 @@ def query(server: ApiServer, text: str, token: str | None = "", **variables: Any
     headers = {"Authorization": f"Bearer {secret}"} if secret else {}
 
     async def send() -> dict[str, Any]:
-        transport = HTTPXAsyncTransport(url=server.http, headers=headers)
+        transport = HTTPXAsyncTransport(url=server.http, headers=headers, verify=TLS)
         async with Client(transport=transport) as session:
             return await session.execute(GraphQLRequest(text, variable_values=variables))
 
@@ -147,7 +148,7 @@ _KINDS = {"expectedVersion": "Int", "key": "String"}
 def post(server: ApiServer, body: bytes | dict[str, Any]) -> httpx.Response:
     headers = {"Authorization": f"Bearer {server.token}", "content-type": "application/json"}
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return httpx.post(server.http, content=content, headers=headers)
+    return httpx.post(server.http, content=content, headers=headers, verify=TLS)
 
 
 def root_fields(root: str) -> list[str]:

@@ -15,7 +15,7 @@ from gql.transport.exceptions import TransportQueryError
 from domain.service import GridCenter
 from infra.loopback import ApiServer
 from infra.tokens import digest_of
-from tests.fixtures import ADMIN, GRID_A, MONDAY, Loop
+from tests.fixtures import ADMIN, GRID_A, MONDAY, TLS, Loop
 from tests.integration.api.client import TRANSPORT_WS, query, wait_for_case
 
 
@@ -60,6 +60,7 @@ def test_a_token_that_does_not_work_is_answered_401(server: ApiServer, secret: s
         server.http,
         json={"query": "{ grids { code } }"},
         headers={"Authorization": f"Bearer {secret}"},
+        verify=TLS,
     )
     assert answer.status_code == 401
 
@@ -73,5 +74,6 @@ def test_a_revoked_token_stops_working_at_once(
         server.http,
         json={"query": "{ grids { code } }"},
         headers={"Authorization": f"Bearer {tokens['AU01']}"},
+        verify=TLS,
     )
     assert answer.status_code == 401

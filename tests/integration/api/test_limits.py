@@ -6,12 +6,12 @@ import httpx
 
 from domain.service import GridCenter
 from infra.loopback import ApiServer
-from tests.fixtures import head
+from tests.fixtures import TLS, head
 from tests.integration.api.client import post
 
 
 def test_health_tells_the_position_the_views_reflect(server: ApiServer, app: GridCenter) -> None:
-    answer = httpx.get(f"http://127.0.0.1:{server.port}/healthz").json()
+    answer = httpx.get(f"http://127.0.0.1:{server.port}/healthz", verify=TLS).json()
     assert answer == {"status": "ok", "position": head(app)}
 
 

@@ -9,6 +9,7 @@ import httpx
 
 from domain.service import GridCenter
 from infra.loopback import ApiServer
+from tests.fixtures import TLS
 from tests.integration.api.client import mutate, query
 
 ROSTER = "{ staff { code role department grids active } }"
@@ -68,6 +69,7 @@ def test_an_admin_enrols_staff_and_issues_them_a_token_that_can_be_revoked(
         server.http,
         json={"query": "{ viewer { code } }"},
         headers={"Authorization": f"Bearer {issued['secret']}"},
+        verify=TLS,
     )
     assert answer.status_code == 401
     missing = mutate(server, admin, 'mutation { revokeToken(token: "nope") { ANSWER } }')
@@ -81,5 +83,6 @@ def test_staff_who_leave_stop_acting_at_once(server: ApiServer, tokens: dict[str
         server.http,
         json={"query": "{ viewer { code } }"},
         headers={"Authorization": f"Bearer {tokens['D001']}"},
+        verify=TLS,
     )
     assert answer.status_code == 401

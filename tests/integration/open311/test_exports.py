@@ -10,14 +10,14 @@ import io
 import httpx
 import pytest
 
-from tests.fixtures import GRID_A, GRID_B, IN_A
+from tests.fixtures import GRID_A, GRID_B, IN_A, TLS
 from tests.open311 import City, wait_for
 
 
 def export(city: City, name: str, token: str | None = None, **params: str) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     url = f"http://127.0.0.1:{city.server.port}/export/{name}"
-    return httpx.get(url, params=params, headers=headers)
+    return httpx.get(url, params=params, headers=headers, verify=TLS)
 
 
 def rows(answer: httpx.Response) -> list[dict[str, str]]:
