@@ -25,6 +25,11 @@ from infra.catalog import load_catalog
 TLS = ssl.create_default_context()
 """The TLS settings every HTTP client of the tests shares: httpx makes its own for each
 client otherwise, loading the CA bundle each time (67 ms, a query's whole cost here)."""
+UNBOUNDED_QUEUE = {"max_queue": None}
+"""The connect arguments of every WebSocket client of the tests: a client closing a stream
+it stopped reading (the whole log after its first event) must still read up to the
+server's close reply. With websockets' default bound of 16 messages queued it stops
+reading at the 17th, and waits out its 10-second close timeout instead."""
 CST = timezone(timedelta(hours=8))
 MONDAY = datetime(2026, 3, 9, 9, 0, tzinfo=CST)  # an ordinary working Monday
 DISTRICT = "110101"

@@ -17,6 +17,7 @@ from domain.service import GridCenter, StaffPlan
 from domain.staff import Role
 from infra.loopback import ApiServer
 from tests.fixtures import TLS
+from tests.integration.api.client import caught_up
 
 LISTS = {
     "services",
@@ -118,12 +119,14 @@ def ids(answer: Answer) -> list[int]:
 
 
 def wait_for(server: ApiServer, number: int, status: str | None = None) -> dict[str, Any]:
-    """The request once the server's views show it (with that extended status)."""
+    """The request once the server's views show it (with that extended status) and every
+    view has folded as far."""
     for _ in range(100):
         found = get(server, f"requests/{number}", "json", extensions="true")
         if found.status == 200:
             (request,) = found.body
             if status is None or request["extended_attributes"]["status"] == status:
+                caught_up(server)
                 return dict(request)
         time.sleep(0.1)
     raise AssertionError(f"request {number} never showed {status or 'up'} on the server")

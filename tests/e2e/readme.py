@@ -18,7 +18,7 @@ from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
 from infra.loopback import free_port
-from tests.fixtures import TLS
+from tests.fixtures import TLS, UNBOUNDED_QUEUE
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -92,7 +92,7 @@ def ask(port: str, token: str, example: str) -> dict[str, Any]:
 
     async def first() -> dict[str, Any]:
         url = f"ws://127.0.0.1:{port}/graphql"
-        transport = WebsocketsTransport(url=url, init_payload=signed)
+        transport = WebsocketsTransport(url=url, init_payload=signed, connect_args=UNBOUNDED_QUEUE)
         async with Client(transport=transport) as session:
             answers = session.subscribe(GraphQLRequest(example))
             try:

@@ -34,7 +34,17 @@ from infra.tokens import mint
 from projections import VIEWS
 from projections.replay import fold
 from projections.store import open_view_store
-from tests.fixtures import ADMIN, DISTRICT, GRID_A, MONDAY, TLS, Loop, head, names_since
+from tests.fixtures import (
+    ADMIN,
+    DISTRICT,
+    GRID_A,
+    MONDAY,
+    TLS,
+    UNBOUNDED_QUEUE,
+    Loop,
+    head,
+    names_since,
+)
 from tests.histories import contents, folded
 from tests.integration.api.client import ANSWER
 
@@ -248,6 +258,7 @@ async def _follow(
         url=node.ws,
         subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
         init_payload={"Authorization": f"Bearer {token}"},
+        connect_args=UNBOUNDED_QUEUE,
     )
     async with Client(transport=transport) as session:
         answers = session.subscribe(GraphQLRequest(text, variable_values=variables))

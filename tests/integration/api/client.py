@@ -18,7 +18,7 @@ from graphql import GraphQLObjectType
 
 from api.schema import schema
 from infra.loopback import ApiServer
-from tests.fixtures import TLS
+from tests.fixtures import TLS, UNBOUNDED_QUEUE
 
 TRANSPORT_WS = WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL
 LEGACY_WS = WebsocketsTransport.APOLLO_SUBPROTOCOL
@@ -74,7 +74,10 @@ def subscribe(
         secret = server.token if token == "" else token
         payload = {"Authorization": f"Bearer {secret}"} if secret else {}
         transport = WebsocketsTransport(
-            url=server.ws, subprotocols=[protocol], init_payload=payload
+            url=server.ws,
+            subprotocols=[protocol],
+            init_payload=payload,
+            connect_args=UNBOUNDED_QUEUE,
         )
         request = GraphQLRequest(text, variable_values=variables)
         async with Client(transport=transport) as session:
@@ -101,14 +104,29 @@ def subscribe(
 
 
 def wait_for_case(server: ApiServer, number: int, stage: str) -> dict[str, Any]:
-    """The case once the server's views have caught up with it."""
+    """The case once the server's views have caught up with it: the case board shows it
+    at that stage, and every other view has folded as far (see caught_up)."""
     text = "query ($n: Int!) { case(number: $n) { number stage timeline { name by { role } } } }"
     for _ in range(100):
         found = query(server, text, n=number)["case"]
         if found is not None and found["stage"] == stage:
+            caught_up(server)
             return found
         asyncio.run(asyncio.sleep(0.1))
     pytest.fail(f"case {number} did not reach {stage} on the server")
+
+
+def caught_up(server: ApiServer) -> None:
+    """Wait until every view has reached the head of the log (/readyz says how far each
+    is behind): views are folded by runners of their own, so one view showing a change
+    says nothing of another."""
+    behind: dict[str, int] = {}
+    for _ in range(100):
+        behind = httpx.get(f"http://127.0.0.1:{server.port}/readyz", verify=TLS).json()["behind"]
+        if not any(behind.values()):
+            return
+        asyncio.run(asyncio.sleep(0.05))
+    pytest.fail(f"the server's views stayed behind the log: {behind}")
 
 
 ANSWER = (

@@ -13,7 +13,18 @@ from gql.transport.websockets import WebsocketsTransport
 
 from domain.service import GridCenter
 from infra.loopback import ApiServer
-from tests.fixtures import COMMUNITY, COVER, GRID_A, GRID_B, GRID_C, GRID_D, STREET, Loop, head
+from tests.fixtures import (
+    COMMUNITY,
+    COVER,
+    GRID_A,
+    GRID_B,
+    GRID_C,
+    GRID_D,
+    STREET,
+    UNBOUNDED_QUEUE,
+    Loop,
+    head,
+)
 from tests.integration.api.client import query, report, step, wait_for_case
 
 HEADLINE = """{ headline(area: "") { day reported filed dispatched closed overdueNow openNow
@@ -123,7 +134,9 @@ def _replay(server: ApiServer, token: str, start: datetime, end: datetime) -> li
 
     async def receive() -> list[Any]:
         signed = {"Authorization": f"Bearer {token}"}
-        transport = WebsocketsTransport(url=server.ws, init_payload=signed)
+        transport = WebsocketsTransport(
+            url=server.ws, init_payload=signed, connect_args=UNBOUNDED_QUEUE
+        )
         moments = {"start": start.isoformat(), "end": end.isoformat()}
         request = GraphQLRequest(text, variable_values=moments)
         frames: list[Any] = []

@@ -32,6 +32,7 @@ from tests.fixtures import (
     GRID_B,
     IN_A,
     OPERATOR,
+    UNBOUNDED_QUEUE,
     WORKER_A,
     Loop,
     head,
@@ -277,16 +278,14 @@ def _answer(send: Callable[[], Any]) -> TransportQueryError | None:
 def followed(server: ApiServer, texts: list[str], token: str) -> list[TransportQueryError | None]:
     """Each subscription's refusal, or None if it started: all subscribed at once, each
     waiting for a first answer or a moment of quiet (a stream with nothing to send yet
-    has started too); a refusal comes at once, as TransportQueryError. The client queues
-    every message unread (max_queue): with websockets' bound of 16, a stream of the whole
-    log left unread stops it reading, and so the server's close reply, for 10 seconds."""
+    has started too); a refusal comes at once, as TransportQueryError."""
 
     async def start(text: str) -> TransportQueryError | None:
         transport = WebsocketsTransport(
             url=server.ws,
             subprotocols=[TRANSPORT_WS],
             init_payload={"Authorization": f"Bearer {token}"},
-            connect_args={"max_queue": None},
+            connect_args=UNBOUNDED_QUEUE,
         )
         async with Client(transport=transport) as session:
             answers = session.subscribe(GraphQLRequest(text))
