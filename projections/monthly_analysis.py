@@ -67,8 +67,11 @@ events = frozenset({"CaseReported", "CaseFiled"})
 
 
 def apply(record: Record, rows: Rows) -> None:
-    """Fold the report's row, then move one count from where it was to where it is."""
-    before: ReportRow | None = rows.get(reports, (record.id,))
+    """Fold the report's row, then move one count from where it was to where it is. A
+    report is a new case: it has no row to read (a read the live worker would make of
+    the store, for every report, only to miss)."""
+    reported = record.name == "CaseReported"
+    before: ReportRow | None = None if reported else rows.get(reports, (record.id,))
     after = evolve(before, record)
     if after is None or after == before:
         return

@@ -97,7 +97,8 @@ def apply(record: Record, rows: Rows) -> None:
     if fold is not None:
         fold(record, rows)
         return
-    old: CaseRow | None = rows.get(open_cases, (record.id,))
+    reported = record.name == "CaseReported"  # a new case: no row to read
+    old: CaseRow | None = None if reported else rows.get(open_cases, (record.id,))
     new = evolve(old, record)
     if new is not None:
         rows.put(open_cases, new)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +21,7 @@ from projections.replay import as_of, fold
 from projections.runner import ProjectionRunner
 from projections.store import StalePosition
 from projections.store.memory import MemoryViewStore
+from projections.view import Key, Table
 from tests.fixtures import OPERATOR, SANITATION, Loop
 from tests.histories import Crashed, Step, contents, crash_after, folded, play, steps
 
@@ -149,3 +151,28 @@ def test_a_suspended_case_on_the_board_keeps_the_instant_its_clock_stopped(
     (row,) = board(store, loop.at)[0]
     assert (row.suspended, row.suspended_at) == (False, None)
     assert row.deadline is not None and row.deadline > suspended_at
+
+
+class Reads(MemoryViewStore):
+    """A store that remembers what the runner read of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read: list[tuple[str, tuple[str, ...]]] = []
+
+    def fetch(self, table: Table, key: Key) -> Any | None:
+        self.read.append((table.name, key))
+        return super().fetch(table, key)
+
+
+def test_a_report_is_folded_without_reading_the_store_for_its_new_case(
+    app: GridCenter, loop: Loop
+) -> None:
+    store = Reads()
+    loop.reported()
+    runner = ProjectionRunner(app.recorder, store, VIEWS)
+    runner.catch_up()
+    case = app.case(loop.reported()).id.hex
+    runner.catch_up()
+    assert [(table, key) for table, key in store.read if case in key] == []
+    assert case in {row.id for row in board(store, loop.at)[0]}
