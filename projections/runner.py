@@ -41,11 +41,15 @@ class ProjectionRunner:
         for view in views:
             for name in view.events:
                 self._readers.setdefault(name, []).append(view)
-        self._topics = topics_of(sorted(self._readers))
         self._cache: dict[tuple[str, Key], Any | None] = {}
         self.effort = Effort()
         """What the last rebuild cost."""
         self.positions = store.prepare(views)
+
+    @property
+    def reads(self) -> list[str]:
+        """The names of the events its views fold."""
+        return list(self._readers)
 
     @property
     def position(self) -> int:
@@ -55,16 +59,7 @@ class ProjectionRunner:
     def catch_up(self, progress: Progress | None = None, up_to: int | None = None) -> int:
         """Fold every event recorded so far (or up to a position); returns the position
         reached."""
-        head = self.log.max_notification_id() or 0
-        head = head if up_to is None else min(head, up_to)
-        while self.position < head:
-            rows = self.log.scan(self.position, self.batch, self._topics)
-            rows = [row for row in rows if row[0] <= head]
-            reached = rows[-1][0] if len(rows) == self.batch else head
-            self._commit(rows, reached)
-            if progress is not None:
-                progress(reached, head)
-        return self.position
+        return catch_up_in_turn([self], progress, up_to)
 
     def run(self, stop: Event, poll: float = POLL) -> None:
         """Catch up, then follow the log until `stop` is set, woken at each commit (see
@@ -73,18 +68,9 @@ class ProjectionRunner:
         wake = wakes.event()
         Thread(target=_wake_on_stop, args=(stop, wake), daemon=True).start()
         try:
-            self.follow(stop, wake, poll)
+            follow_in_turn([self], stop, wake, poll)
         finally:
             wakes.close()
-
-    def follow(self, stop: Event, wake: Event, poll: float = POLL) -> None:
-        """Catch up each time `wake` is set, or after `poll` seconds without, until `stop`
-        is set (whoever sets it sets `wake` too). Events are read in batches by position:
-        a wake-up only says there may be more, and the poll covers a missed one."""
-        while not stop.is_set():
-            wake.clear()  # before reading: a commit from now on wakes the next round
-            self.catch_up()
-            wake.wait(poll)
 
     def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
         """Fold the named views (all if None) from position 0 and replace what they hold.
@@ -113,7 +99,9 @@ class ProjectionRunner:
 
     # Batches ---------------------------------------------------------------------------------
 
-    def _commit(self, stored: Sequence[StoredRow], reached: int) -> None:
+    def commit(self, stored: Sequence[StoredRow], reached: int) -> None:
+        """Fold a batch read from the log into the views not yet past each event, bring
+        them all to `reached` in one transaction, then tell the bus."""
         changes = Rows(self)
         for record in _records(stored, self._readers):
             for view in self._readers[record.name]:
@@ -151,6 +139,42 @@ class ProjectionRunner:
         for table_name, written in changes.changed.items():
             for key, row in written.items():
                 self._cache[(table_name, key)] = row
+
+
+def catch_up_in_turn(
+    runners: Sequence[ProjectionRunner],
+    progress: Progress | None = None,
+    up_to: int | None = None,
+) -> int:
+    """Fold every event recorded so far (or up to a position) into the runners' views,
+    reading each batch of the log once for all of them and committing it runner by
+    runner, in their order: the first one's notice goes out first, and the others' folds
+    and reads of the log do not compete with it. Returns the position all reached."""
+    log, batch = runners[0].log, runners[0].batch
+    topics = topics_of(sorted({name for runner in runners for name in runner.reads}))
+    head = log.max_notification_id() or 0
+    head = head if up_to is None else min(head, up_to)
+    while (position := min(runner.position for runner in runners)) < head:
+        rows = [row for row in log.scan(position, batch, topics) if row[0] <= head]
+        reached = rows[-1][0] if len(rows) == batch else head
+        for runner in runners:
+            if runner.position < reached:
+                runner.commit(rows, reached)
+        if progress is not None:
+            progress(reached, head)
+    return min(runner.position for runner in runners)
+
+
+def follow_in_turn(
+    runners: Sequence[ProjectionRunner], stop: Event, wake: Event, poll: float = POLL
+) -> None:
+    """Catch up each time `wake` is set, or after `poll` seconds without, until `stop`
+    is set (whoever sets it sets `wake` too). Events are read in batches by position:
+    a wake-up only says there may be more, and the poll covers a missed one."""
+    while not stop.is_set():
+        wake.clear()  # before reading: a commit from now on wakes the next round
+        catch_up_in_turn(runners)
+        wake.wait(poll)
 
 
 def _notice(view: View, changes: Rows, old: int, new: int) -> ViewChanged:

@@ -1,5 +1,6 @@
-"""A projection worker follows each live view on a runner of its own: the wall map's
-notice goes out while another view is still folding the same events."""
+"""A projection worker follows its views in turn on one thread, each live view a runner
+of its own: the log is read once a batch for all of them, and the wall map's notice
+goes out first, while another view is still folding the same events."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from threading import Event, Thread
 from domain.service import GridCenter
 from infra.leases import MemoryLeases
 from infra.workers import ViewWorker
-from projections import grid_status
+from projections import VIEWS, case_board, grid_status, workload
 from projections.bus import Bus, Notice, ViewChanged
-from projections.records import Record
+from projections.records import Record, StoredRow
 from projections.runner import Wakes
 from projections.store.memory import MemoryViewStore
 from projections.view import Rows, Table
@@ -63,6 +64,38 @@ def test_the_wall_map_is_told_of_a_report_while_another_view_still_folds_it(
         stuck.let_go.set()
         stop.set()
         running.join(WAIT)
+
+
+@dataclass
+class CountedLog:
+    """The log, counting its reads of events."""
+
+    log: GridCenter
+    scans: int = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.log.recorder, name)
+
+    def scan(self, after: int, limit: int, topics: list[str]) -> list[StoredRow]:
+        self.scans += 1
+        return self.log.recorder.scan(after, limit, topics)
+
+
+def test_a_worker_reads_each_batch_once_and_commits_the_wall_map_first(
+    app: GridCenter, loop: Loop
+) -> None:
+    heard: list[str] = []
+    bus = Bus()
+    bus.subscribe(lambda notice: heard.append(getattr(notice, "view", "")))
+    counted = CountedLog(app)
+    worker = ViewWorker(counted, MemoryViewStore(), VIEWS, MemoryLeases(), bus)  # type: ignore[arg-type]
+    worker.catch_up()
+    scans, heard[:] = counted.scans, []
+    loop.reported()
+    assert worker.catch_up() == app.recorder.max_notification_id()
+    assert counted.scans == scans + 1  # one read of the report for every view
+    assert heard[:3] == [grid_status.name, case_board.name, workload.name]
+    assert sorted(heard) == sorted(view.name for view in VIEWS)
 
 
 def test_every_follower_is_woken_by_a_commit_until_it_is_forgotten(
