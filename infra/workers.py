@@ -88,31 +88,30 @@ class ViewWorker:
     ) -> None:
         self.log, self.store, self.views, self.leases = log_, store, views, leases
         self.bus, self.batch, self.claim_every = bus, batch, claim_every
-        self.followers: list[Follower] = []
+        self.follower: Follower | None = None
 
     @property
     def held(self) -> list[View]:
         return [view for view in self.views if view.name in self.leases.held]
 
     def claim(self) -> bool:
-        """Take the leases free now; True if the views held changed (the followers are
-        then new ones, not started)."""
+        """Take the leases free now; True if the views held changed (the follower is
+        then a new one, not started)."""
         before = self.held
         self.leases.claim(view.name for view in self.views)
         held = self.held
-        if held == before and (self.followers or not held):
+        if held == before and (self.follower is not None or not held):
             return False
         log.info("folding views %s", ", ".join(v.name for v in held) or "none")
         self._halt()
-        self.followers = [Follower(self._runners(groups)) for groups in threads(held)]
+        self.follower = Follower(self._runners(groups(held))) if held else None
         return True
 
     def catch_up(self) -> int:
         """Claim, then fold the held views up to the head of the log (synchronously);
         returns the position they all reached (0 if none is held)."""
         self.claim()
-        reached = [follower.catch_up() for follower in self.followers]
-        return min(reached, default=0)
+        return 0 if self.follower is None else self.follower.catch_up()
 
     def run(self, stop: Event) -> None:
         """Follow the log with the held views until `stop`, claiming again every while.
@@ -122,19 +121,18 @@ class ViewWorker:
         try:
             while not stop.is_set():
                 self.claim()
-                self.followers = [self._again(follower) for follower in self.followers]
-                for follower in self.followers:
-                    if follower.thread is None:
-                        follower.start(wakes)
+                self.follower = self._again(self.follower)
+                if self.follower is not None and self.follower.thread is None:
+                    self.follower.start(wakes)
                 stop.wait(self.claim_every)
         finally:
             self._halt()
             wakes.close()
             self.leases.release()
 
-    def _again(self, follower: Follower) -> Follower:
-        """A follower whose runner failed, as a new one from the committed positions."""
-        if follower.thread is None or follower.alive():
+    def _again(self, follower: Follower | None) -> Follower | None:
+        """A follower whose runners failed, as a new one from the committed positions."""
+        if follower is None or follower.thread is None or follower.alive():
             return follower
         return Follower(self._runners([runner.views for runner in follower.runners]))
 
@@ -142,14 +140,14 @@ class ViewWorker:
         return [ProjectionRunner(self.log, self.store, g, self.bus, self.batch) for g in groups]
 
     def _halt(self) -> None:
-        for follower in self.followers:
-            follower.stop()
-        self.followers = []
+        if self.follower is not None:
+            self.follower.stop()
+        self.follower = None
 
 
-def threads(views: Sequence[View]) -> list[list[list[View]]]:
-    """The views as their runners follow them, in groups each committed on its own, on
-    one thread: each live one alone and first, the rest together last."""
+def groups(views: Sequence[View]) -> list[list[View]]:
+    """The views as their runners follow them, each group committed on its own, in turn:
+    each live one alone and first, the rest together last."""
     alone = [[view] for name in LIVE for view in views if view.name == name]
     rest = [view for view in views if view.name not in LIVE]
-    return [alone + ([rest] if rest else [])] if views else []
+    return alone + ([rest] if rest else [])

@@ -41,15 +41,12 @@ class ProjectionRunner:
         for view in views:
             for name in view.events:
                 self._readers.setdefault(name, []).append(view)
+        self.topics = topics_of(sorted(self._readers))
+        """The topics of the events its views fold."""
         self._cache: dict[tuple[str, Key], Any | None] = {}
         self.effort = Effort()
         """What the last rebuild cost."""
         self.positions = store.prepare(views)
-
-    @property
-    def reads(self) -> list[str]:
-        """The names of the events its views fold."""
-        return list(self._readers)
 
     @property
     def position(self) -> int:
@@ -151,7 +148,7 @@ def catch_up_in_turn(
     runner, in their order: the first one's notice goes out first, and the others' folds
     and reads of the log do not compete with it. Returns the position all reached."""
     log, batch = runners[0].log, runners[0].batch
-    topics = topics_of(sorted({name for runner in runners for name in runner.reads}))
+    topics = sorted({topic for runner in runners for topic in runner.topics})
     head = log.max_notification_id() or 0
     head = head if up_to is None else min(head, up_to)
     while (position := min(runner.position for runner in runners)) < head:
