@@ -22,12 +22,12 @@ from eventsourcing.persistence import (
     Subscription,
     Tracking,
 )
-from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool
 
 from infra.event_store import SCHEMA_VERSION, as_uuid, tracking_of
 from infra.event_store.sql import COLUMNS, SQLEventLog, persistence_errors
 from infra.event_store.subscriptions import CommitSignal, LogSubscription
+from projections.store.postgres import in_one_round_trip
 
 CHANNEL = "gridcenter_events"
 CONNECT_TIMEOUT = 10.0
@@ -232,28 +232,17 @@ def _append(
         [s.topic for s in stored_events],
         [s.state for s in stored_events],
     )
-    failed: psycopg.Error | None = None
-    try:
-        with connection.pipeline():
-            try:
-                connection.execute("BEGIN")
-                if tracking is not None:
-                    _insert_tracking(connection, tracking)
-                connection.execute("LOCK TABLE events IN EXCLUSIVE MODE")
-                written = connection.execute(APPEND, columns)
-                connection.execute("COMMIT")
-            except psycopg.Error as error:  # an answer read while sending: the rest is skipped
-                failed = error  # (raised here, the pipeline's exit would log its own)
-    except psycopg.Error as error:
-        failed = failed or error
-    if failed is not None:
-        if connection.info.transaction_status in (
-            TransactionStatus.INTRANS,
-            TransactionStatus.INERROR,
-        ):
-            connection.rollback()  # and forgets statements prepared in the aborted pipeline
-        raise failed
-    row = written.fetchone()
+
+    def send(connection: psycopg.Connection[Any]) -> psycopg.Cursor[Any]:
+        connection.execute("BEGIN")
+        if tracking is not None:
+            _insert_tracking(connection, tracking)
+        connection.execute("LOCK TABLE events IN EXCLUSIVE MODE")
+        written = connection.execute(APPEND, columns)
+        connection.execute("COMMIT")
+        return written
+
+    row = in_one_round_trip(connection, send).fetchone()
     assert row is not None  # an aggregate always returns one row
     return int(row[0])
 

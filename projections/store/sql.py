@@ -48,6 +48,10 @@ class SQLViewStore(ViewStore):
         """Insert many encoded rows into an empty table (PostgreSQL overrides with COPY)."""
         cursor.executemany(self._insert(table), rows)
 
+    def own_schema(self, cursor: Cursor) -> None:
+        """What the store needs beside the views' tables, made first when views are
+        prepared (PostgreSQL has its own; SQLite needs nothing)."""
+
     def clear(self, cursor: Cursor, table: Table) -> None:
         """Empty a table inside the current transaction."""
         cursor.execute(f"DELETE FROM {table.name}")
@@ -58,6 +62,7 @@ class SQLViewStore(ViewStore):
         positions: dict[str, int] = {}
         self.known.update({table.name: table for view in views for table in view.tables})
         with self.transaction() as cursor:
+            self.own_schema(cursor)
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {POSITIONS} (view TEXT PRIMARY KEY,"
                 f" position BIGINT NOT NULL, version INTEGER NOT NULL)"
@@ -103,20 +108,24 @@ class SQLViewStore(ViewStore):
                     [(new, view, old) for view, (old, new) in positions.items()],
                 )
                 if cursor.rowcount != len(positions):  # the rows moved, all of them
-                    raise StalePosition(
-                        f"views {sorted(positions)} are no longer all where "
-                        f"this runner read them ({positions})"
-                    )
-            for name, written in changes.changed.items():
-                table = self.known[name]
-                gone = [self._key(table, k) for k, row in written.items() if row is None]
-                encode = self._encoder(table)
-                kept = [encode(row) for row in written.values() if row is not None]
-                if gone:
-                    where = " AND ".join(f"{n} = {self.mark}" for n in table.key)
-                    cursor.executemany(f"DELETE FROM {table.name} WHERE {where}", gone)
-                if kept:
-                    cursor.executemany(self._upsert(table), kept)
+                    raise stale(positions)
+            for statement, rows in self.writes(changes):
+                cursor.executemany(statement, rows)
+
+    def writes(self, changes: Rows) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """The statements that write a batch's changed rows, each with its rows."""
+        writes = []
+        for name, written in changes.changed.items():
+            table = self.known[name]
+            gone = [self._key(table, k) for k, row in written.items() if row is None]
+            encode = self._encoder(table)
+            kept = [encode(row) for row in written.values() if row is not None]
+            if gone:
+                where = " AND ".join(f"{n} = {self.mark}" for n in table.key)
+                writes.append((f"DELETE FROM {table.name} WHERE {where}", gone))
+            if kept:
+                writes.append((self._upsert(table), kept))
+        return writes
 
     def replace(self, view: View, rows: Rows, position: int) -> None:
         with self.transaction() as cursor:
@@ -240,3 +249,9 @@ def json_value(column: Column, value: Any, load: Callable[[Any], Any] = orjson.l
 
 def utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
+
+
+def stale(positions: Mapping[str, tuple[int, int]]) -> StalePosition:
+    return StalePosition(
+        f"views {sorted(positions)} are no longer all where this runner read them ({positions})"
+    )

@@ -22,11 +22,12 @@ from domain.service import GridCenter
 from infra.bootstrap import event_log
 from infra.rebuild import Rebuilder
 from infra.settings import Settings
-from projections import VIEWS, grid_status
+from projections import VIEWS, grid_status, workload
 from projections.case_board import board
 from projections.replay import fold
 from projections.runner import ProjectionRunner
 from projections.store import Page, StalePosition, ViewStore, Where, open_view_store
+from projections.view import Rows
 from tests.conftest import POSTGRES
 from tests.fixtures import Loop, head
 from tests.histories import Crashed, Step, contents, crash_after, folded, play, steps
@@ -201,4 +202,23 @@ def test_two_runners_cannot_both_advance_a_view_on_a_durable_store(
     second.catch_up()  # it reloaded the positions and carries on from the first's
     rows, position = fold(app.recorder, VIEWS)
     assert contents(store, VIEWS) == folded(rows, VIEWS, position) and position == head(app)
+    store.close()
+
+
+def test_a_commit_with_one_view_moved_meanwhile_writes_nothing_on_a_durable_store(
+    app: GridCenter, loop: Loop, store_url: str
+) -> None:
+    store = open_view_store(store_url)
+    store.prepare(VIEWS)
+    loop.dispatched()
+    rows, position = fold(app.recorder, VIEWS)
+    empty = contents(store, VIEWS)
+    store.commit(Rows(None), {workload.name: (0, 1)})  # another runner moved it meanwhile
+    with pytest.raises(StalePosition, match="no longer all where this runner read them"):
+        store.commit(rows, {view.name: (0, position) for view in VIEWS})
+    positions = store.positions()
+    assert {positions[view.name] for view in VIEWS if view.name != workload.name} == {0}
+    assert positions[workload.name] == 1 and contents(store, VIEWS) == empty
+    store.commit(rows, {view.name: (1 if view is workload else 0, position) for view in VIEWS})
+    assert contents(store, VIEWS) == folded(rows, VIEWS, position)  # the store still works
     store.close()
