@@ -81,6 +81,8 @@ class PostgresViewStore(SQLViewStore):
             url, min_size=1, max_size=8, open=True, name="gridcenter-views", configure=_configure
         )
         self._soon: AsyncConnectionPool[psycopg.AsyncConnection[Any]] | None = None
+        with self.transaction() as cursor:  # once a store, not at every prepare
+            cursor.execute(OWN_SCHEMA)
 
     async def select_soon(self, table: Table, page: Page | None = None) -> list[Any]:
         if self._soon is None:  # opened on the loop that reads, at its first read
@@ -132,9 +134,6 @@ class PostgresViewStore(SQLViewStore):
                     raise stale(positions) from None
                 raise
 
-    def own_schema(self, cursor: Any) -> None:
-        cursor.execute(OWN_SCHEMA)
-
     @contextmanager
     def reading(self) -> Iterator[psycopg.Cursor[Any]]:
         with self._pool.connection() as connection, connection.cursor() as cursor:
@@ -175,7 +174,9 @@ class PostgresViewStore(SQLViewStore):
         self._pool.close()
 
 
-def in_one_round_trip(connection: psycopg.Connection[Any], send: Callable[[Any], T]) -> T:
+def in_one_round_trip(
+    connection: psycopg.Connection[Any], send: Callable[[psycopg.Connection[Any]], T]
+) -> T:
     """What `send` sends on the connection goes out together (pipeline mode), no answer
     awaited between its statements, and the first error among the answers is raised
     after the transaction is rolled back. (Raised inside the pipeline, the pipeline's

@@ -48,10 +48,6 @@ class SQLViewStore(ViewStore):
         """Insert many encoded rows into an empty table (PostgreSQL overrides with COPY)."""
         cursor.executemany(self._insert(table), rows)
 
-    def own_schema(self, cursor: Cursor) -> None:
-        """What the store needs beside the views' tables, made first when views are
-        prepared (PostgreSQL has its own; SQLite needs nothing)."""
-
     def clear(self, cursor: Cursor, table: Table) -> None:
         """Empty a table inside the current transaction."""
         cursor.execute(f"DELETE FROM {table.name}")
@@ -62,7 +58,6 @@ class SQLViewStore(ViewStore):
         positions: dict[str, int] = {}
         self.known.update({table.name: table for view in views for table in view.tables})
         with self.transaction() as cursor:
-            self.own_schema(cursor)
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {POSITIONS} (view TEXT PRIMARY KEY,"
                 f" position BIGINT NOT NULL, version INTEGER NOT NULL)"
