@@ -10,7 +10,9 @@ live view (those screens subscribe to, see LIVE) alone and first, the others tog
 last. The runners take turns on one thread, woken by the log's own commit listener
 (projections.runner.Wakes): each batch is read once for all of them, and the wall map's
 fold and small commit come first, so its notice goes out before the other views have
-read their rows, and without them competing for the process's GIL meanwhile. With a
+read their rows, and without them competing for the process's GIL meanwhile. A report
+that comes while the others fold goes to the wall map between two of their commits
+(projections.runner.follow_in_turn), not after the round. With a
 thread a runner, every commit woke four threads that each read the same events; in
 alternating runs of the fan-out benchmark the p99 from commit was lower in five pairs
 of six."""
@@ -44,13 +46,15 @@ class Follower:
     thread: Thread | None = None
     halt: Event = field(default_factory=Event)
     wake: Event = field(default_factory=Event)
+    fresh: Event = field(default_factory=Event)
+    """Set by each commit too: the wall map's runner goes ahead mid-round."""
 
     @property
     def names(self) -> list[str]:
         return [view.name for runner in self.runners for view in runner.views]
 
     def start(self, wakes: Wakes) -> None:
-        self.wake = wakes.event()
+        self.wake, self.fresh = wakes.event(), wakes.event()
         self.thread = Thread(target=self._follow, args=(wakes,), name="views", daemon=True)
         self.thread.start()
 
@@ -68,11 +72,12 @@ class Follower:
 
     def _follow(self, wakes: Wakes) -> None:
         try:
-            follow_in_turn(self.runners, self.halt, self.wake)
+            follow_in_turn(self.runners, self.halt, self.wake, fresh=self.fresh)
         except Exception:
             log.exception("the views %s stopped; they start again from their positions", self.names)
         finally:
             wakes.forget(self.wake)
+            wakes.forget(self.fresh)
 
 
 class ViewWorker:

@@ -1,9 +1,12 @@
 """A projection worker follows its views in turn on one thread, each live view a runner
 of its own: the log is read once a batch for all of them, and the wall map's notice
-goes out first, while another view is still folding the same events."""
+goes out first, while another view is still folding the same events; a report that
+comes meanwhile goes to the wall map before the round's later views."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from queue import Queue
 from threading import Event, Thread
@@ -16,7 +19,7 @@ from projections.bus import Bus, Notice, ViewChanged
 from projections.records import Record, StoredRow
 from projections.runner import Wakes
 from projections.store.memory import MemoryViewStore
-from projections.view import Rows, Table
+from projections.view import Rows, Table, View
 from tests.fixtures import Loop
 
 WAIT = 10.0
@@ -39,19 +42,32 @@ class StuckView:
         self.let_go.wait(WAIT)
 
 
-def test_the_wall_map_is_told_of_a_report_while_another_view_still_folds_it(
-    app: GridCenter, loop: Loop
-) -> None:
-    stuck, heard = StuckView(), Queue[Notice]()
+@contextmanager
+def following(
+    app: GridCenter, views: list[View], heard: Queue[Notice], stuck: StuckView
+) -> Iterator[ViewWorker]:
+    """A worker of the views, caught up, following the log on a thread of its own while
+    the block runs, its notices put in `heard`; the stuck view is let go at the end."""
     bus = Bus()
     bus.subscribe(heard.put)
-    views = [grid_status, stuck]
     worker = ViewWorker(app.recorder, MemoryViewStore(), views, MemoryLeases(), bus)
     worker.catch_up()
     stop = Event()
     running = Thread(target=worker.run, args=(stop,))
     running.start()
     try:
+        yield worker
+    finally:
+        stuck.let_go.set()
+        stop.set()
+        running.join(WAIT)
+
+
+def test_the_wall_map_is_told_of_a_report_while_another_view_still_folds_it(
+    app: GridCenter, loop: Loop
+) -> None:
+    stuck, heard = StuckView(), Queue[Notice]()
+    with following(app, [grid_status, stuck], heard, stuck) as worker:
         loop.reported()
         assert stuck.folding.wait(WAIT)
         head = app.recorder.max_notification_id()
@@ -60,10 +76,6 @@ def test_the_wall_map_is_told_of_a_report_while_another_view_still_folds_it(
             notice = heard.get(timeout=WAIT)  # those of the catch-up
         assert notice.view == grid_status.name
         assert worker.store.positions()[stuck.name] < head  # still folding the report
-    finally:
-        stuck.let_go.set()
-        stop.set()
-        running.join(WAIT)
 
 
 @dataclass
@@ -114,3 +126,25 @@ def test_every_follower_is_woken_by_a_commit_until_it_is_forgotten(
     wakes.close()
     loop.reported()
     assert not second.is_set()
+
+
+def test_a_report_recorded_mid_round_reaches_the_wall_map_before_the_later_views(
+    app: GridCenter, loop: Loop
+) -> None:
+    stuck = StuckView(name=workload.name)  # a live view: committed alone, mid-round
+    later = StuckView(name="later")  # committed last
+    later.let_go.set()
+    heard = Queue[Notice]()
+    with following(app, [grid_status, stuck, later], heard, stuck):
+        loop.reported()
+        assert stuck.folding.wait(WAIT)
+        first = app.recorder.max_notification_id() or 0
+        loop.reported()  # while the round still folds the first report
+        second = app.recorder.max_notification_id() or 0
+        stuck.let_go.set()
+        told: list[tuple[str, int]] = []
+        while (later.name, second) not in told:
+            notice = heard.get(timeout=WAIT)
+            if isinstance(notice, ViewChanged):
+                told.append((notice.view, notice.position))
+        assert told.index((grid_status.name, second)) < told.index((later.name, first))
