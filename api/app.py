@@ -170,7 +170,7 @@ def create_app(settings: Settings) -> Starlette:
         await to_thread.run_sync(services.start)
         app.state.services = services
         loop = asyncio.get_running_loop()
-        app.state.head = LogHead(services.log, loop, services.bus)
+        app.state.head = await to_thread.run_sync(LogHead, services.log, loop, services.bus)
         app.state.notices = Notices(services.bus, loop, services.views, services.log)
         app.state.broadcasts = Broadcasts()
         try:

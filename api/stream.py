@@ -1,13 +1,13 @@
-"""The head of the log as the event loop sees it. One thread follows the log's own
-subscription (LISTEN/NOTIFY on PostgreSQL, commit signals and a poll on SQLite), and the
-bus brings other processes' EventsRecorded notices (over Redis); either wakes every
-stream waiting for events beyond a position."""
+"""The head of the log as the event loop sees it. The log tells its head at each commit
+(the NOTIFY's payload on PostgreSQL, the commit signal in-process, a poll of the file on
+SQLite), and the bus brings other processes' EventsRecorded notices (over Redis); either
+wakes every stream waiting for events beyond a position. Nothing is read for a commit:
+a subscription of the log read each new event on every node, a query a commit each."""
 
 from __future__ import annotations
 
 import asyncio
 from contextlib import suppress
-from threading import Thread
 
 from infra.event_store import EventLog
 from projections.bus import Bus, EventsRecorded, Notice
@@ -17,13 +17,14 @@ WAIT = 5.0
 
 
 class LogHead:
+    """Made on a worker thread: following the log may wait for its listener."""
+
     def __init__(self, log: EventLog, loop: asyncio.AbstractEventLoop, bus: Bus) -> None:
-        self.position = log.max_notification_id() or 0
+        self.position = 0
         self._loop = loop
         self._moved = asyncio.Event()
-        self._subscription = log.subscribe(gt=self.position)
-        self._thread = Thread(target=self._follow, name="log head", daemon=True)
-        self._thread.start()
+        self._stop_following = log.follow_head(self._wake)  # first: no commit falls between
+        self._wake(log.max_notification_id() or 0)
         self._unsubscribe = bus.subscribe(self._heard)
 
     async def beyond(self, position: int, wait: float = WAIT) -> None:
@@ -35,12 +36,7 @@ class LogHead:
 
     def close(self) -> None:
         self._unsubscribe()
-        self._subscription.stop()
-        self._thread.join(timeout=10)
-
-    def _follow(self) -> None:
-        for notification in self._subscription:
-            self._wake(notification.id)
+        self._stop_following()
 
     def _heard(self, notice: Notice) -> None:
         if isinstance(notice, EventsRecorded):

@@ -28,7 +28,14 @@ from infra.leases import Leases
 from projections import case_board, grid_status, workload
 from projections.bus import Bus
 from projections.replay import Log
-from projections.runner import BATCH, ProjectionRunner, Wakes, catch_up_in_turn, follow_in_turn
+from projections.runner import (
+    BATCH,
+    ProjectionRunner,
+    Wake,
+    Wakes,
+    catch_up_in_turn,
+    follow_in_turn,
+)
 from projections.store import ViewStore
 from projections.view import View
 
@@ -45,8 +52,8 @@ class Follower:
     runners: list[ProjectionRunner]
     thread: Thread | None = None
     halt: Event = field(default_factory=Event)
-    wake: Event = field(default_factory=Event)
-    fresh: Event = field(default_factory=Event)
+    wake: Wake = field(default_factory=Wake)
+    fresh: Wake = field(default_factory=Wake)
     """Set by each commit too: the wall map's runner goes ahead mid-round."""
 
     @property

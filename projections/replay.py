@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
-from threading import Event
 from time import thread_time
 from typing import Protocol
 
@@ -40,7 +39,7 @@ class Log(Protocol):
 
     def max_notification_id(self) -> int | None: ...
 
-    def wake_on_commit(self, waiter: Event) -> Callable[[], None]: ...
+    def follow_head(self, moved: Callable[[int], None]) -> Callable[[], None]: ...
 
 
 @dataclass

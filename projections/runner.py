@@ -143,15 +143,17 @@ def catch_up_in_turn(
     progress: Progress | None = None,
     up_to: int | None = None,
     between: Callable[[], None] | None = None,
+    told: int | None = None,
 ) -> int:
     """Fold every event recorded so far (or up to a position) into the runners' views,
     reading each batch of the log once for all of them and committing it runner by
     runner, in their order: the first one's notice goes out first, and the others' folds
     and reads of the log do not compete with it. `between` is called after each runner's
-    commit. Returns the position all reached."""
+    commit; `told`, the head a commit told (Wake), spares reading it. Returns the
+    position all reached."""
     log, batch = runners[0].log, runners[0].batch
     topics = sorted({topic for runner in runners for topic in runner.topics})
-    head = log.max_notification_id() or 0
+    head = (log.max_notification_id() or 0) if told is None else told
     head = head if up_to is None else min(head, up_to)
     while (position := min(runner.position for runner in runners)) < head:
         rows = [row for row in log.scan(position, batch, topics) if row[0] <= head]
@@ -169,13 +171,14 @@ def catch_up_in_turn(
 def follow_in_turn(
     runners: Sequence[ProjectionRunner],
     stop: Event,
-    wake: Event,
+    wake: Wake,
     poll: float = POLL,
-    fresh: Event | None = None,
+    fresh: Wake | None = None,
 ) -> None:
     """Catch up each time `wake` is set, or after `poll` seconds without, until `stop`
-    is set (whoever sets it sets `wake` too). Events are read in batches by position:
-    a wake-up only says there may be more, and the poll covers a missed one.
+    is set (whoever sets it sets `wake` too). Events are read in batches by position,
+    up to the head the wake-up told (after a poll, the head is read): a wake-up only
+    says there may be more, and the poll covers a missed one.
 
     `fresh`, set by every commit as `wake` is, lets the first runner go ahead mid-round:
     a commit that came while the others fold and commit goes into the first one's views
@@ -189,14 +192,16 @@ def follow_in_turn(
     def first_goes_ahead() -> None:
         if fresh is not None and fresh.is_set():
             fresh.clear()
-            catch_up_in_turn(runners[:1])
+            catch_up_in_turn(runners[:1], told=fresh.head)
 
+    between = first_goes_ahead if len(runners) > 1 else None
+    woken = False
     while not stop.is_set():
         wake.clear()  # before reading: a commit from now on wakes the next round
         if fresh is not None:
             fresh.clear()  # this round reads it
-        catch_up_in_turn(runners, between=first_goes_ahead if len(runners) > 1 else None)
-        wake.wait(poll)
+        catch_up_in_turn(runners, between=between, told=wake.head if woken else None)
+        woken = wake.wait(poll)
 
 
 def _notice(view: View, changes: Rows, old: int, new: int) -> ViewChanged:
@@ -223,23 +228,35 @@ def _records(stored: Iterable[StoredRow], readers: dict[str, list[View]]) -> Ite
             yield decode(row)
 
 
+class Wake(Event):
+    """Set at each commit from now on, which tells it the head of the log."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.head: int | None = None
+        """The furthest head a commit told; None until one did."""
+
+    def told(self, head: int) -> None:
+        self.head = max(self.head or 0, head)
+        self.set()
+
+
 class Wakes:
     """Wake-ups when the log grows (LISTEN/NOTIFY on PostgreSQL, the commit signal
-    in-process) for any number of followers, each with an Event of its own that the
-    log's listener sets itself: no thread and no read of the log stand between a commit
-    and the runners that read it by position."""
+    in-process) for any number of followers, each with a Wake of its own that the log's
+    listener sets itself: no thread and no read of the log stand between a commit and
+    the runners that read it by position, and the head they read to comes with it."""
 
     def __init__(self, log: Log) -> None:
         self._log = log
-        self._stops: dict[Event, Callable[[], None]] = {}
+        self._stops: dict[Wake, Callable[[], None]] = {}
 
-    def event(self) -> Event:
-        """An Event set from now on whenever events are committed."""
-        wake = Event()
-        self._stops[wake] = self._log.wake_on_commit(wake)
+    def event(self) -> Wake:
+        wake = Wake()
+        self._stops[wake] = self._log.follow_head(wake.told)
         return wake
 
-    def forget(self, wake: Event) -> None:
+    def forget(self, wake: Wake) -> None:
         self._stops.pop(wake)()
 
     def close(self) -> None:

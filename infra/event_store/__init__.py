@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
-from threading import Event
 from typing import TYPE_CHECKING, Any, Self
 from uuid import UUID
 
@@ -114,12 +112,13 @@ class EventLog(ProcessRecorder):
 
     _signal: CommitSignal
 
-    def wake_on_commit(self, waiter: Event) -> Callable[[], None]:
-        """Set `waiter` whenever a commit may have added events (any process's on
-        PostgreSQL, this process's otherwise); returns what stops it. For readers of the
-        log by position: unlike a subscription, it reads nothing itself."""
-        self._signal.listen(waiter)
-        return partial(self._signal.unlisten, waiter)
+    def follow_head(self, moved: Callable[[int], None]) -> Callable[[], None]:
+        """Call `moved` with the position of the last event whenever a commit moves it
+        (any process's on PostgreSQL, where the commit's NOTIFY says where to; this
+        process's otherwise, and on SQLite other processes' within a poll), on the thread
+        that heard it; returns what stops it. For readers of the log by position and
+        for the log's head on the event loop: unlike a subscription, it reads nothing."""
+        return self._signal.follow(moved)
 
     def __enter__(self) -> Self:
         return self

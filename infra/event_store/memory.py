@@ -65,7 +65,7 @@ class MemoryEventLog(EventLog):
             if tracking is not None:
                 self._keep_tracking(tracking)
         if stored_events:
-            self._signal.notify()
+            self._signal.notify(first + len(stored_events) - 1)
         return list(range(first, first + len(stored_events)))
 
     def select_versions(

@@ -62,7 +62,7 @@ INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}') ON CONFLICT DO NO
 """
 
 # Run after the table lock, so max(position) is the last committed position; the NOTIFY
-# is delivered at commit, and only if the transaction commits.
+# is delivered at commit, and only if the transaction commits, and it carries the head.
 APPEND = f"""
 WITH written AS (
     INSERT INTO events ({COLUMNS})
@@ -73,7 +73,7 @@ WITH written AS (
              AS batch (originator_id, originator_version, topic, state, n)
     RETURNING position
 )
-SELECT MIN(position) - 1, pg_notify('{CHANNEL}', '') FROM written
+SELECT MIN(position) - 1, pg_notify('{CHANNEL}', MAX(position)::text) FROM written
 """
 
 
@@ -128,9 +128,9 @@ class PostgresEventLog(SQLEventLog):
         self._listener.start()
         return LogSubscription(self, self._signal, gt, topics, poll_interval=None)
 
-    def wake_on_commit(self, waiter: Event) -> Callable[[], None]:
+    def follow_head(self, moved: Callable[[int], None]) -> Callable[[], None]:
         self._listener.start()
-        return super().wake_on_commit(waiter)
+        return super().follow_head(moved)
 
     def insert_tracking(self, tracking: Tracking) -> None:
         with persistence_errors(psycopg.Error), self._pool.connection() as connection:
@@ -170,9 +170,10 @@ class PostgresEventLog(SQLEventLog):
 
 
 class CommitListener:
-    """One LISTEN connection per log, started by the first subscription, that wakes
-    every subscription when any process commits events. It reconnects after a lost
-    connection and then wakes everyone, so nothing committed meanwhile is missed."""
+    """One LISTEN connection per log, started by the first subscription or follower,
+    that wakes every subscription and tells every follower the head when any process
+    commits events: the NOTIFY carries it. It reconnects after a lost connection and
+    then reads the head and tells everyone, so nothing committed meanwhile is missed."""
 
     def __init__(self, url: str, signal: CommitSignal) -> None:
         self._url = url
@@ -204,11 +205,12 @@ class CommitListener:
                     self._url, autocommit=True, connect_timeout=int(CONNECT_TIMEOUT)
                 ) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
+                    self._signal.notify(_head(connection))
                     self._listening.set()
-                    self._signal.notify()
                     while not self._stopped.is_set():
-                        for _ in connection.notifies(timeout=0.5, stop_after=1):
-                            self._signal.notify()
+                        heard = [n.payload for n in connection.notifies(timeout=0.5, stop_after=1)]
+                        if heard:
+                            self._signal.notify(_told(heard) or _head(connection))
             except psycopg.Error as error:
                 self._error = str(error)
                 self._listening.clear()
@@ -245,6 +247,20 @@ def _append(
     row = in_one_round_trip(connection, send).fetchone()
     assert row is not None  # an aggregate always returns one row
     return int(row[0])
+
+
+def _head(connection: psycopg.Connection[Any]) -> int:
+    row = connection.execute("SELECT COALESCE(MAX(position), 0) FROM events").fetchone()
+    assert row is not None  # an aggregate always returns one row
+    return int(row[0])
+
+
+def _told(payloads: list[str]) -> int | None:
+    """The head the NOTIFYs carry; None if one carries none (a writer of an older
+    version): the head is then read."""
+    if all(payload.isdigit() for payload in payloads):
+        return max(int(payload) for payload in payloads)
+    return None
 
 
 def _insert_tracking(connection: psycopg.Connection[Any], tracking: Tracking) -> None:

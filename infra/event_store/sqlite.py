@@ -8,10 +8,10 @@ and the writer holding it reads max(position) and numbers its batch from there.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from threading import Lock
+from threading import Event, Lock, Thread
 from typing import Any
 from uuid import UUID
 
@@ -34,7 +34,8 @@ MAX_IDLE_READERS = 8
 """Read connections kept open between reads; more may be open while reads overlap."""
 
 POLL_INTERVAL = 0.5
-"""Seconds between a subscription's polls: other processes' commits signal nothing here."""
+"""Seconds between a subscription's or the head's polls: other processes' commits
+signal nothing here."""
 
 SCHEMA = f"""
 BEGIN IMMEDIATE;
@@ -90,6 +91,8 @@ class SQLiteEventLog(SQLEventLog):
         self._idle: list[sqlite3.Connection] = []
         self._closed = False
         self._signal = CommitSignal()
+        self._head_poller: Thread | None = None
+        self._closing = Event()
         path.parent.mkdir(parents=True, exist_ok=True)
         with persistence_errors(sqlite3.Error):
             self._writer = self._connect()
@@ -160,13 +163,31 @@ class SQLiteEventLog(SQLEventLog):
             if tracking is not None:
                 _insert_tracking(connection, tracking)
         if stored_events:
-            self._signal.notify()
+            self._signal.notify(last + len(stored_events))
         return list(range(last + 1, last + 1 + len(stored_events)))
 
     def subscribe(
         self, gt: int | None = None, topics: Sequence[str] = ()
     ) -> Subscription[ApplicationRecorder]:
         return LogSubscription(self, self._signal, gt, topics, POLL_INTERVAL)
+
+    def follow_head(self, moved: Callable[[int], None]) -> Callable[[], None]:
+        """Other processes' commits (a CLI issuing a token, say) reach followers within
+        POLL_INTERVAL: a thread reads the head that often while the log is open."""
+        with self._lock:
+            if self._head_poller is None:
+                self._head_poller = Thread(target=self._poll_head, name="head poll", daemon=True)
+                self._head_poller.start()
+        return super().follow_head(moved)
+
+    def _poll_head(self) -> None:
+        told = 0
+        while not self._closing.wait(POLL_INTERVAL):
+            with suppress(OperationalError):  # closed meanwhile, or the file is busy
+                head = self.max_notification_id() or 0
+                if head > told:
+                    told = head
+                    self._signal.notify(head)
 
     def insert_tracking(self, tracking: Tracking) -> None:
         with self.writing() as connection:
@@ -199,6 +220,7 @@ class SQLiteEventLog(SQLEventLog):
         return originator_id.hex
 
     def close(self) -> None:
+        self._closing.set()
         with self._write_lock, self._lock:
             if not self._closed:
                 self._closed = True

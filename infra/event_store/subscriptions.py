@@ -1,9 +1,11 @@
 """Subscriptions to the log: recorded notifications first, then each new one as it is
-committed. Every backend wakes its subscribers through a `CommitSignal`."""
+committed. Every backend wakes its subscribers, and tells its head to those who follow
+it, through a `CommitSignal`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from threading import Event, Lock, Thread
 from typing import Any
 
@@ -13,11 +15,13 @@ from infra.event_store import EventLog
 
 
 class CommitSignal:
-    """Wakes the subscriptions of one log when a commit may have added events."""
+    """Tells one log's subscriptions and followers that a commit moved its head, and to
+    where: each subscription is woken to read what came, each follower given the head."""
 
     def __init__(self) -> None:
         self._lock = Lock()
         self._waiters: set[Event] = set()
+        self._followers: set[Callable[[int], None]] = set()
 
     def listen(self, waiter: Event) -> None:
         with self._lock:
@@ -27,10 +31,23 @@ class CommitSignal:
         with self._lock:
             self._waiters.discard(waiter)
 
-    def notify(self) -> None:
+    def follow(self, moved: Callable[[int], None]) -> Callable[[], None]:
+        """Call `moved` with the head at each commit from now on; returns what stops it."""
+        with self._lock:
+            self._followers.add(moved)
+        return partial(self._unfollow, moved)
+
+    def notify(self, head: int) -> None:
         with self._lock:
             for waiter in self._waiters:
                 waiter.set()
+            followers = list(self._followers)
+        for moved in followers:
+            moved(head)
+
+    def _unfollow(self, moved: Callable[[int], None]) -> None:
+        with self._lock:
+            self._followers.discard(moved)
 
 
 class LogSubscription(ListenNotifySubscription[EventLog]):

@@ -254,6 +254,70 @@ def test_a_subscription_outlives_a_lost_listen_connection(
         assert take(subscription, 1) == [1]
 
 
+class Told:
+    """The heads a log told a follower of it."""
+
+    def __init__(self) -> None:
+        self.heads: list[int] = []
+        self._moved = threading.Condition()
+
+    def __call__(self, head: int) -> None:
+        with self._moved:
+            self.heads.append(head)
+            self._moved.notify_all()
+
+    def reaches(self, head: int, within: float = 10.0) -> bool:
+        """Whether a head of at least `head` is told within `within` seconds."""
+        with self._moved:
+            return self._moved.wait_for(lambda: max(self.heads, default=0) >= head, within)
+
+
+def test_a_follower_is_told_the_head_at_each_commit_and_no_more_once_stopped(
+    log: EventLog,
+) -> None:
+    told = Told()
+    stop = log.follow_head(told)
+    log.insert_events(new_events(2))
+    assert told.reaches(2)
+    log.insert_events(new_events(3))
+    assert told.reaches(5)
+    stop()
+    count = len(told.heads)
+    log.insert_events(new_events(1))
+    assert log.max_notification_id() == 6
+    assert not told.reaches(6, within=1.0)  # a NOTIFY comes in milliseconds
+    assert len(told.heads) == count
+
+
+def test_a_follower_is_told_another_writers_commits(
+    durable_database_url: str, open_log: OpenLog
+) -> None:
+    reader, writer = open_log(durable_database_url), open_log(durable_database_url)
+    told = Told()
+    reader.follow_head(told)
+    writer.insert_events(new_events(3))
+    assert told.reaches(3)
+
+
+@pytest.mark.postgres
+def test_a_follower_takes_the_head_from_the_notify_and_reads_it_when_none_is_given(
+    postgres_url: str, open_log: OpenLog
+) -> None:
+    log, told = open_log(postgres_url), Told()
+    log.follow_head(told)
+    with psycopg.connect(postgres_url, autocommit=True) as other:
+        other.execute("LISTEN gridcenter_events")
+        log.insert_events(new_events(2))
+        assert [n.payload for n in other.notifies(timeout=10, stop_after=1)] == ["2"]
+        assert told.reaches(2)
+        other.execute("SELECT pg_notify('gridcenter_events', '40')")
+        assert told.reaches(40)  # told, not read: the log holds 2
+        told.heads.clear()
+        other.execute("SELECT pg_notify('gridcenter_events', '')")  # an older writer's
+        assert told.reaches(2)
+        assert told.heads == [2]
+
+
 def test_reopening_a_store_keeps_events_counters_and_tracking(
     durable_database_url: str, open_log: OpenLog
 ) -> None:
