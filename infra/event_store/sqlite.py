@@ -18,6 +18,7 @@ from uuid import UUID
 from eventsourcing.persistence import (
     ApplicationRecorder,
     OperationalError,
+    PersistenceError,
     StoredEvent,
     Subscription,
     Tracking,
@@ -183,7 +184,7 @@ class SQLiteEventLog(SQLEventLog):
     def _poll_head(self) -> None:
         told = 0
         while not self._closing.wait(POLL_INTERVAL):
-            with suppress(OperationalError):  # closed meanwhile, or the file is busy
+            with suppress(PersistenceError):  # closed meanwhile, or the file is busy
                 head = self.max_notification_id() or 0
                 if head > told:
                     told = head
